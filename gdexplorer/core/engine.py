@@ -1,0 +1,200 @@
+"""The run loop: from a RunConfig to a trajectory, streamed in batches.
+
+``Run(config)`` validates everything a user can get wrong *before* the run (the function,
+the variant, the start point: f and its gradient must be finite there) and compiles the fused
+loop. ``Run.batches(cancel)`` then yields the recorded rows in batches, at most about 30 a
+second, checking the cancel flag between chunks of updates, and leaves the reason it stopped in
+``Run.outcome``. ``run_to_end(config)`` does all of it and returns a filled Trajectory.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from gdexplorer.core import codegen
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.errors import ConfigError
+from gdexplorer.core.gradients import make_gradient
+from gdexplorer.core.objective import Objective, build_objective, format_point
+from gdexplorer.core.optimizers import Variant, get_variant
+from gdexplorer.core.trajectory import Trajectory, row_columns
+
+DIVERGENCE_LIMIT = 1e100
+"""A point, f or gradient entry beyond this magnitude counts as diverged."""
+
+BATCH_SECONDS = 1 / 30
+
+
+class StopReason(str, Enum):
+    MAX_ITERATIONS = "max_iterations"
+    GRADIENT_SMALL = "gradient_small"
+    STEP_SMALL = "step_small"
+    DIVERGED = "diverged"
+    UNDEFINED = "undefined"
+    CANCELLED = "cancelled"
+
+    @property
+    def converged(self) -> bool:
+        return self in (StopReason.GRADIENT_SMALL, StopReason.STEP_SMALL)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Why a run stopped, after how many updates, in words."""
+
+    reason: StopReason
+    iterations: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Rows ``start .. start + len(rows) - 1`` of a trajectory (fresh arrays, never mutated)."""
+
+    start: int
+    rows: np.ndarray
+
+
+class Run:
+    """One validated, compiled run. Iterate :meth:`batches` once."""
+
+    def __init__(self, config: RunConfig, objective: Objective | None = None) -> None:
+        self.config = config.validated()
+        self.objective = objective or build_objective(config.function, config.variables)
+        self.variant: Variant = get_variant(self.config.variant)
+        self.hyperparameters = self.variant.hyperparameters(self.config.hyperparameter_overrides())
+        self.columns = row_columns(self.objective.variables, self.variant.state_slots)
+        self.first_row = self._first_row()
+        self.outcome: Outcome | None = None
+
+    def new_trajectory(self) -> Trajectory:
+        return Trajectory(self.objective.variables, self.variant.state_slots)
+
+    def _first_row(self) -> np.ndarray:
+        variables = self.objective.variables
+        start = np.asarray(self.config.start, dtype=float)
+        if start.shape != (len(variables),):
+            raise ConfigError(
+                f"the function has {len(variables)} variable(s) ({', '.join(variables)}) "
+                f"but the start point has {start.size} coordinate(s)"
+            )
+        where = format_point(variables, start)
+        value = float(self.objective.value(start))
+        if not np.isfinite(value):
+            raise ConfigError(
+                f"f is not a finite real number at the start point ({where}); "
+                "choose a start inside the function's domain"
+            )
+        grad = make_gradient(self.objective, self.config.gradient, self.config.h)(start)
+        if not np.all(np.isfinite(grad)):
+            raise ConfigError(
+                f"the gradient of f is not finite at the start point ({where}); "
+                "choose another start"
+            )
+        d = len(variables)
+        slots = np.zeros(d * len(self.variant.state_slots))
+        return np.concatenate([start, [value], grad, np.zeros(d), slots])
+
+    def batches(
+        self, cancel: threading.Event | None = None, batch_seconds: float = BATCH_SECONDS
+    ) -> Iterator[Batch]:
+        """Yield the rows as they are computed; row 0 (the start) comes first."""
+        loop = codegen.build_fused_loop(
+            self.objective,
+            self.variant,
+            self.config.learning_rate,
+            self.hyperparameters,
+            self.config.gradient,
+            self.config.h,
+            self.config.maximize,
+        )
+        cfg = self.config
+        d = self.objective.dimension
+        ncols = len(self.columns)
+        first = self.first_row
+        state = (0, *first[: 2 * d + 1], *first[3 * d + 1 :])
+        pending: list[float] = list(first)
+        emitted = 0
+        done = 0
+        code = codegen.RAN_ALL
+        if float(np.dot(first[d + 1 : 2 * d + 1], first[d + 1 : 2 * d + 1])) < cfg.tol_grad**2:
+            code = codegen.GRADIENT_SMALL
+        chunk = 64
+        last_emit = time.perf_counter()
+        while code == codegen.RAN_ALL and done < cfg.iterations:
+            if cancel is not None and cancel.is_set():
+                break
+            before = len(pending)
+            began = time.perf_counter()
+            n = min(chunk, cfg.iterations - done)
+            code, state = loop.advance(
+                state, n, pending, cfg.tol_grad**2, cfg.tol_step**2, DIVERGENCE_LIMIT
+            )
+            done += (len(pending) - before) // ncols
+            chunk = _next_chunk(chunk, time.perf_counter() - began)
+            if time.perf_counter() - last_emit >= batch_seconds:
+                yield self._batch(emitted, pending, ncols)
+                emitted += len(pending) // ncols
+                pending = []
+                last_emit = time.perf_counter()
+        if pending:
+            yield self._batch(emitted, pending, ncols)
+        cancelled = code == codegen.RAN_ALL and done < cfg.iterations
+        self.outcome = describe_outcome(code, done, cfg, cancelled)
+
+    @staticmethod
+    def _batch(start: int, flat: list[float], ncols: int) -> Batch:
+        return Batch(start, np.array(flat, dtype=float).reshape(-1, ncols))
+
+
+def _next_chunk(chunk: int, seconds: float) -> int:
+    """Aim for chunks of about 5 ms, so a cancel is seen within a few milliseconds."""
+    if seconds < 0.0025:
+        return min(chunk * 2, 1 << 16)
+    if seconds > 0.01 and chunk > 1:
+        return chunk // 2
+    return chunk
+
+
+def describe_outcome(code: int, done: int, config: RunConfig, cancelled: bool) -> Outcome:
+    """The stop reason and the sentence a student reads."""
+    if cancelled:
+        return Outcome(StopReason.CANCELLED, done, f"Stopped by you after {done:,} iterations")
+    if code == codegen.GRADIENT_SMALL:
+        text = f"Converged: |∇f| < {config.tol_grad:g} after {done:,} iterations"
+        return Outcome(StopReason.GRADIENT_SMALL, done, text)
+    if code == codegen.STEP_SMALL:
+        text = f"Converged: the step was shorter than {config.tol_step:g} after {done:,} iterations"
+        return Outcome(StopReason.STEP_SMALL, done, text)
+    if code == codegen.NOT_FINITE:
+        hint = "the learning rate is probably too large"
+        if config.maximize:
+            hint = "f may have no maximum, or the learning rate is too large"
+        text = f"Diverged at iteration {done + 1:,} — {hint}"
+        return Outcome(StopReason.DIVERGED, done, text)
+    if code == codegen.UNDEFINED:
+        text = (
+            f"Left the function's domain at iteration {done + 1:,} (f or its gradient is not "
+            "defined there) — try a smaller learning rate or another start"
+        )
+        return Outcome(StopReason.UNDEFINED, done, text)
+    text = f"Stopped after {done:,} iterations without converging"
+    return Outcome(StopReason.MAX_ITERATIONS, done, text)
+
+
+def run_to_end(
+    config: RunConfig, cancel: threading.Event | None = None
+) -> tuple[Trajectory, Outcome]:
+    """Run headless and return the whole trajectory and its outcome."""
+    run = Run(config)
+    trajectory = run.new_trajectory()
+    for batch in run.batches(cancel):
+        trajectory.append(batch.rows)
+    assert run.outcome is not None
+    return trajectory, run.outcome

@@ -1,0 +1,62 @@
+"""Gradient providers: exact (symbolic) and the articles' finite differences.
+
+``central``: (f(x + h e_i) - f(x - h e_i)) / 2h, error O(h^2).
+``forward``: (f(x + h e_i) - f(x)) / h, error O(h).
+Both take an absolute step ``h`` (default 1e-5), as in the articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from gdexplorer.core.errors import ConfigError
+from gdexplorer.core.objective import Objective
+
+GRADIENT_MODES: tuple[str, ...] = ("symbolic", "central", "forward")
+GRADIENT_TITLES = {
+    "symbolic": "exact (symbolic)",
+    "central": "central difference",
+    "forward": "forward difference",
+}
+DEFAULT_H = 1e-5
+
+GradientFn = Callable[[np.ndarray], np.ndarray]
+
+
+def check_gradient_mode(mode: str, h: float) -> str:
+    """The normalized mode name, or a ConfigError for an unknown mode or a bad ``h``."""
+    name = mode.strip().lower()
+    if name == "exact":
+        name = "symbolic"
+    if name not in GRADIENT_MODES:
+        raise ConfigError(f"unknown gradient '{mode}': choose symbolic, central or forward")
+    if name != "symbolic" and not (np.isfinite(h) and 0 < h <= 1):
+        raise ConfigError(f"the finite-difference step h must be in (0, 1], got {h}")
+    return name
+
+
+def make_gradient(objective: Objective, mode: str = "symbolic", h: float = DEFAULT_H) -> GradientFn:
+    """A function from points ``(..., d)`` to gradients ``(..., d)``."""
+    mode = check_gradient_mode(mode, h)
+    if mode == "symbolic":
+        return objective.gradient
+    if mode == "central":
+        return lambda x: _difference(objective, np.asarray(x, dtype=float), h, central=True)
+    return lambda x: _difference(objective, np.asarray(x, dtype=float), h, central=False)
+
+
+def _difference(objective: Objective, x: np.ndarray, h: float, central: bool) -> np.ndarray:
+    base = None if central else objective.value(x)
+    parts = []
+    for i in range(objective.dimension):
+        ahead = x.copy()
+        ahead[..., i] = x[..., i] + h
+        if central:
+            behind = x.copy()
+            behind[..., i] = x[..., i] - h
+            parts.append((objective.value(ahead) - objective.value(behind)) / (2 * h))
+        else:
+            parts.append((objective.value(ahead) - base) / h)
+    return np.stack(parts, axis=-1)

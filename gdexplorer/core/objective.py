@@ -1,0 +1,89 @@
+"""The function to minimize, with its exact gradient, evaluated on numpy arrays.
+
+An :class:`Objective` is built once from a :class:`~gdexplorer.core.expression.ParsedFunction`:
+sympy differentiates the validated expression object and ``lambdify`` compiles the expression
+objects (never text) for numpy. Points are arrays whose last axis holds the coordinates, so one
+call evaluates a single point, a path or a whole contour grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import sympy
+
+from gdexplorer.core.errors import ConfigError
+from gdexplorer.core.expression import ParsedFunction, parse_function
+
+
+@dataclass(frozen=True, eq=False)
+class Objective:
+    """f and its exact gradient over ``variables``."""
+
+    parsed: ParsedFunction
+    gradient_exprs: tuple[sympy.Expr, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        grads = tuple(sympy.diff(self.parsed.expr, s) for s in self.parsed.symbols)
+        object.__setattr__(self, "gradient_exprs", grads)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return self.parsed.variables
+
+    @property
+    def dimension(self) -> int:
+        return len(self.parsed.variables)
+
+    @property
+    def expr(self) -> sympy.Expr:
+        return self.parsed.expr
+
+    @cached_property
+    def _value_fn(self) -> Callable:
+        return sympy.lambdify(self.parsed.symbols, self.parsed.expr, modules="numpy")
+
+    @cached_property
+    def _gradient_fns(self) -> tuple[Callable, ...]:
+        return tuple(
+            sympy.lambdify(self.parsed.symbols, g, modules="numpy") for g in self.gradient_exprs
+        )
+
+    def value(self, points: np.ndarray | Sequence[float]) -> np.ndarray:
+        """f at ``points`` (shape ``(..., d)``) -> shape ``(...)``; NaN where undefined."""
+        x = _as_points(points, self.dimension)
+        with np.errstate(all="ignore"):
+            out = self._value_fn(*np.moveaxis(x, -1, 0))
+        return np.broadcast_to(np.asarray(out, dtype=float), x.shape[:-1]).copy()
+
+    def gradient(self, points: np.ndarray | Sequence[float]) -> np.ndarray:
+        """The exact gradient at ``points`` (shape ``(..., d)``) -> shape ``(..., d)``."""
+        x = _as_points(points, self.dimension)
+        coords = np.moveaxis(x, -1, 0)
+        with np.errstate(all="ignore"):
+            parts = [np.asarray(fn(*coords), dtype=float) for fn in self._gradient_fns]
+        parts = [np.broadcast_to(p, x.shape[:-1]) for p in parts]
+        return np.stack(parts, axis=-1)
+
+
+def build_objective(text: str, variables: Sequence[str] | None = None) -> Objective:
+    """Parse ``text`` (raises ExpressionError) and differentiate it."""
+    return Objective(parse_function(text, variables))
+
+
+def _as_points(points: np.ndarray | Sequence[float], dimension: int) -> np.ndarray:
+    x = np.asarray(points, dtype=float)
+    if x.shape[-1:] != (dimension,):
+        raise ConfigError(
+            f"expected {dimension} coordinate{'s' if dimension != 1 else ''} per point, "
+            f"got shape {x.shape}"
+        )
+    return x
+
+
+def format_point(variables: Sequence[str], point: Sequence[float]) -> str:
+    """``x = 1, y = -2`` for messages."""
+    return ", ".join(f"{name} = {value:.6g}" for name, value in zip(variables, point, strict=True))

@@ -1,0 +1,24 @@
+"""The one-paragraph summary of a finished run, for the command line."""
+
+from __future__ import annotations
+
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.engine import Outcome
+from gdexplorer.core.objective import format_point
+from gdexplorer.core.optimizers import get_variant
+from gdexplorer.core.trajectory import Trajectory
+
+
+def summarize(config: RunConfig, trajectory: Trajectory, outcome: Outcome) -> str:
+    """Stop reason, iterations, final point, f and |grad f|, in one paragraph."""
+    variant = get_variant(config.variant)
+    last = len(trajectory) - 1
+    point = format_point(trajectory.variables, trajectory.points[last])
+    value = trajectory.values[last]
+    norm = trajectory.gradient_norms[last]
+    goal = "maximize" if config.maximize else "minimize"
+    return (
+        f"{outcome.message}. {variant.title} with learning rate {config.learning_rate:g} "
+        f"to {goal} f = {config.function} from ({format_point(trajectory.variables, trajectory.points[0])}) "
+        f"ended at {point} (iteration {last:,}) with f = {value:.10g} and |∇f| = {norm:.3g}."
+    )

@@ -1,0 +1,1 @@
+"""Bundled data: presets, sample datasets and icons (installed as ``gdexplorer.resources``)."""

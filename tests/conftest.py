@@ -1,0 +1,7 @@
+"""Test-wide settings: Qt runs offscreen, so the suite needs no screen."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -22,7 +22,7 @@ import sympy
 from sympy.printing.pycode import PythonCodePrinter
 
 from gdexplorer.core.objective import Objective
-from gdexplorer.core.optimizers import Variant
+from gdexplorer.core.optimizers import Variant, step_scalar_names
 
 # Codes returned by the generated function.
 RAN_ALL, GRADIENT_SMALL, STEP_SMALL, NOT_FINITE, UNDEFINED = range(5)
@@ -43,11 +43,19 @@ class FusedLoop:
 
 
 class _FastPrinter(PythonCodePrinter):
-    """Python source for math-module floats; small integer powers become products."""
+    """Python source for math-module floats; small integer powers become products.
+
+    Integer coefficients are printed as floats (``400.0``): the value is the same, and
+    float-with-float arithmetic takes CPython's fast specialized path, int-with-float does not.
+    """
+
+    def _print_Integer(self, expr):  # noqa: N802 (sympy's naming)
+        value = int(expr)
+        return repr(float(value)) if abs(value) < 2**53 else str(value)
 
     def _print_Pow(self, expr, rational=False):  # noqa: N802 (sympy's naming)
         base, exponent = expr.as_base_exp()
-        if exponent.is_Integer and 2 <= int(exponent) <= 4:
+        if base.is_Symbol and exponent.is_Integer and 2 <= int(exponent) <= 4:
             factor = self.parenthesize(base, 100)
             return "(" + "*".join([factor] * int(exponent)) + ")"
         return super()._print_Pow(expr, rational=rational)
@@ -70,21 +78,24 @@ def build_fused_loop(
     slots = [f"_s_{slot}{i}" for slot in variant.state_slots for i in range(d)]
     constants = {"lr": learning_rate, **hyperparameters}
 
-    lines = ["for _ in range(_n):", "    _t += 1"]
+    lines = ["for _ in range(_n):", "    _t += 1.0"]
+    lines += ["    " + eq for eq in _step_equations(variant, constants)]
     for i in range(d):
         sign = "-" if maximize else ""
         lines.append(f"    _q{i} = {sign}_g{i}")
         lines += ["    " + eq for eq in _coordinate_equations(variant, i, constants)]
     lines += [f"    {p} = {p} + {s}" for p, s in zip(point, steps, strict=True)]
     lines += ["    " + line for line in _value_and_gradient(objective, gradient_mode, h)]
-    finite = " and ".join(f"-_lim < {name} < _lim" for name in ["_f", *grads, *point])
-    lines.append(f"    if not ({finite}):")
+    # Squares overflow to inf and NaN compares false, so these also catch non-finite values.
+    lines.append(f"    _gn = {_sum_of_squares(grads)}")
+    lines.append(f"    _sn = {_sum_of_squares(steps)}")
+    lines.append("    if not (-_lim < _f < _lim and _gn < _lim * _lim and _sn < _lim * _lim):")
     lines.append(f"        return {NOT_FINITE}, _pack()")
     row = ", ".join([*point, "_f", *grads, *steps, *slots])
     lines.append(f"    _rows.extend(({row},))")
-    lines.append(f"    if {_sum_of_squares(grads)} < _tol_grad_sq:")
+    lines.append("    if _gn < _tol_grad_sq:")
     lines.append(f"        return {GRADIENT_SMALL}, _pack()")
-    lines.append(f"    if {_sum_of_squares(steps)} < _tol_step_sq:")
+    lines.append("    if _sn < _tol_step_sq:")
     lines.append(f"        return {STEP_SMALL}, _pack()")
 
     state_names = ["_t", *point, "_f", *grads, *slots]
@@ -100,7 +111,6 @@ def _wrap(lines: list[str], state_names: list[str], d: int, mode: str, objective
         "def _advance(_state, _n, _rows, _tol_grad_sq, _tol_step_sq, _lim):",
         f"    ({state},) = _state",
         "    _sqrt = math.sqrt",
-        f"    def _pack():\n        return ({state},)",
     ]
     if mode != "symbolic":
         args = ", ".join(f"_p{i}" for i in range(d))
@@ -113,7 +123,9 @@ def _wrap(lines: list[str], state_names: list[str], d: int, mode: str, objective
         f"        return {NOT_FINITE}, _pack()",
         f"    return {RAN_ALL}, _pack()",
     ]
-    return "\n".join(header + body + footer) + "\n"
+    # The state is packed inline (not by a nested function, which would turn every state
+    # variable into a slower closure cell).
+    return "\n".join(header + body + footer).replace("_pack()", f"({state},)") + "\n"
 
 
 def _renamed(objective: Objective) -> list[sympy.Expr]:
@@ -146,10 +158,25 @@ def _value_and_gradient(objective: Objective, mode: str, h: float) -> list[str]:
     return out
 
 
+def _step_equations(variant: Variant, constants: dict[str, float]) -> list[str]:
+    """The variant's once-per-update scalars, hyperparameters inlined as literals."""
+    renames = {"t": "_t", "sqrt": "_sqrt"}
+    renames.update({name: f"_k_{name}" for name in step_scalar_names(variant)})
+    return _rewrite(variant, variant.step_equations, renames, constants)
+
+
 def _coordinate_equations(variant: Variant, i: int, constants: dict[str, float]) -> list[str]:
     """The variant's equations for coordinate ``i``, hyperparameters inlined as literals."""
     renames = {"g": f"_q{i}", "step": f"_d{i}", "t": "_t", "sqrt": "_sqrt"}
     renames.update({slot: f"_s_{slot}{i}" for slot in variant.state_slots})
+    renames.update({name: f"_k_{name}" for name in step_scalar_names(variant)})
+    return _rewrite(variant, variant.equations, renames, constants)
+
+
+def _rewrite(
+    variant: Variant, equations: Sequence[str], renames: dict[str, str], constants: dict[str, float]
+) -> list[str]:
+    """Equations with names renamed and constants inlined (an AST rewrite of our own text)."""
 
     class _Rename(ast.NodeTransformer):
         def visit_Name(self, node: ast.Name) -> ast.AST:  # noqa: N802 (ast's naming)
@@ -159,7 +186,7 @@ def _coordinate_equations(variant: Variant, i: int, constants: dict[str, float])
                 raise KeyError(f"variant {variant.name} uses unknown name {node.id}")
             return ast.copy_location(ast.Name(renames[node.id], node.ctx), node)
 
-    return [ast.unparse(_Rename().visit(ast.parse(eq))) for eq in variant.equations]
+    return [ast.unparse(_Rename().visit(ast.parse(eq))) for eq in equations]
 
 
 def _sum_of_squares(names: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
@@ -31,7 +31,7 @@ DIVERGENCE_LIMIT = 1e100
 BATCH_SECONDS = 1 / 30
 
 
-class StopReason(str, Enum):
+class StopReason(StrEnum):
     MAX_ITERATIONS = "max_iterations"
     GRADIENT_SMALL = "gradient_small"
     STEP_SMALL = "step_small"
@@ -118,8 +118,9 @@ class Run:
         d = self.objective.dimension
         ncols = len(self.columns)
         first = self.first_row
-        state = (0, *first[: 2 * d + 1], *first[3 * d + 1 :])
-        pending: list[float] = list(first)
+        # Python floats, not numpy scalars: arithmetic on np.float64 is several times slower.
+        state = (0.0, *first[: 2 * d + 1].tolist(), *first[3 * d + 1 :].tolist())
+        pending: list[float] = first.tolist()
         emitted = 0
         done = 0
         code = codegen.RAN_ALL
@@ -188,11 +189,24 @@ def describe_outcome(code: int, done: int, config: RunConfig, cancelled: bool) -
     return Outcome(StopReason.MAX_ITERATIONS, done, text)
 
 
+def make_run(config: RunConfig) -> Run:
+    """A :class:`Run` for a typed function, or a run on a dataset when ``config.data`` is set.
+
+    Both expose ``config``, ``objective`` (``variables``, ``value``, ``gradient``), ``variant``,
+    ``hyperparameters``, ``columns``, ``new_trajectory()``, ``batches(cancel)`` and ``outcome``.
+    """
+    if config.data:
+        from gdexplorer.core.data_engine import DataRun
+
+        return DataRun(config)
+    return Run(config)
+
+
 def run_to_end(
     config: RunConfig, cancel: threading.Event | None = None
 ) -> tuple[Trajectory, Outcome]:
     """Run headless and return the whole trajectory and its outcome."""
-    run = Run(config)
+    run = make_run(config)
     trajectory = run.new_trajectory()
     for batch in run.batches(cancel):
         trajectory.append(batch.rows)

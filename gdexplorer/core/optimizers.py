@@ -46,7 +46,11 @@ class Variant:
     equations:
         Assignments in Python syntax, evaluated in order, one coordinate at a time. Names:
         ``g`` the gradient, ``t`` the step counter, ``lr``, the hyperparameters, the state
-        slots, ``sqrt``. The last one assigns ``step``, added to the point.
+        slots, the scalars of ``step_equations``, ``sqrt``. The last one assigns ``step``,
+        added to the point.
+    step_equations:
+        Scalars computed once per update before the coordinates (they depend only on ``t``
+        and the hyperparameters), like Adam's bias corrections.
     state_slots:
         Names of the per-coordinate state, all zero before the first update.
     defaults:
@@ -58,6 +62,7 @@ class Variant:
     name: str
     title: str
     equations: tuple[str, ...]
+    step_equations: tuple[str, ...] = ()
     state_slots: tuple[str, ...] = ()
     defaults: Mapping[str, float] = field(default_factory=dict)
     summary: str = ""
@@ -120,10 +125,14 @@ _VARIANTS = (
     Variant(
         name="adam",
         title="Adam",
+        step_equations=(
+            "bias_correction1 = 1 - beta1 ** t",
+            "bias_correction2_sqrt = sqrt(1 - beta2 ** t)",
+        ),
         equations=(
             "m = beta1 * m + (1 - beta1) * g",
             "v = beta2 * v + (1 - beta2) * (g * g)",
-            "step = -(lr / (1 - beta1 ** t)) * m / (sqrt(v) / sqrt(1 - beta2 ** t) + eps)",
+            "step = -(lr / bias_correction1) * m / (sqrt(v) / bias_correction2_sqrt + eps)",
         ),
         state_slots=("m", "v"),
         defaults=MappingProxyType({"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
@@ -178,9 +187,10 @@ _COMPILED: dict[str, object] = {}
 def _compiled(variant: Variant):
     """The variant's equations as one function of a namespace dict (compiled once)."""
     if variant.name not in _COMPILED:
-        body = "\n".join(f"    {line}" for line in variant.equations)
+        body = "\n".join(f"    {line}" for line in (*variant.step_equations, *variant.equations))
         names = sorted(equation_names(variant))
-        unpack = "".join(f"    {n} = ns['{n}']\n" for n in names if n != "step")
+        assigned = {"step", *step_scalar_names(variant)}
+        unpack = "".join(f"    {n} = ns['{n}']\n" for n in names if n not in assigned)
         pack = "".join(f"    ns['{n}'] = {n}\n" for n in (*variant.state_slots, "step"))
         source = f"def _apply(ns):\n{unpack}{body}\n{pack}"
         scope: dict = {}
@@ -191,5 +201,10 @@ def _compiled(variant: Variant):
 
 def equation_names(variant: Variant) -> set[str]:
     """Every name the variant's equations read or write."""
-    tree = ast.parse("\n".join(variant.equations))
+    tree = ast.parse("\n".join((*variant.step_equations, *variant.equations)))
     return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+def step_scalar_names(variant: Variant) -> tuple[str, ...]:
+    """The names the variant's ``step_equations`` assign (``bias_correction1``, ...)."""
+    return tuple(eq.split("=", 1)[0].strip() for eq in variant.step_equations)

@@ -17,8 +17,9 @@ def summarize(config: RunConfig, trajectory: Trajectory, outcome: Outcome) -> st
     value = trajectory.values[last]
     norm = trajectory.gradient_norms[last]
     goal = "maximize" if config.maximize else "minimize"
+    start = format_point(trajectory.variables, trajectory.points[0])
     return (
         f"{outcome.message}. {variant.title} with learning rate {config.learning_rate:g} "
-        f"to {goal} f = {config.function} from ({format_point(trajectory.variables, trajectory.points[0])}) "
+        f"to {goal} f = {config.function} from ({start}) "
         f"ended at {point} (iteration {last:,}) with f = {value:.10g} and |∇f| = {norm:.3g}."
     )

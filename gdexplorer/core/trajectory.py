@@ -117,9 +117,9 @@ class Trajectory:
 
 
 def csv_header(trajectory: Trajectory) -> list[str]:
-    """``iteration, <variables>, f, grad_<v>..., grad_norm, step_norm, <state columns>``."""
+    """``iteration, <variables>, f, grad_<v>..., grad_norm, step_norm, step_<v>..., <state>``."""
     v = trajectory.variables
-    rest = trajectory.columns[3 * len(v) + 1 :]
+    rest = trajectory.columns[2 * len(v) + 1 :]  # steps, optimizer state, extras
     return ["iteration", *v, "f", *(f"grad_{n}" for n in v), "grad_norm", "step_norm", *rest]
 
 
@@ -135,7 +135,9 @@ def trajectory_table(trajectory: Trajectory) -> tuple[list[str], np.ndarray]:
     return header, np.column_stack(cols) if cols else np.empty((0, 0))
 
 
-def write_csv(trajectory: Trajectory, path: str | os.PathLike, settings: dict | None = None) -> Path:
+def write_csv(
+    trajectory: Trajectory, path: str | os.PathLike, settings: dict | None = None
+) -> Path:
     """Write the trajectory (and ``settings`` to ``<name>.json`` beside it), atomically.
 
     Floats are written with ``repr`` so they read back bit for bit. On failure the existing

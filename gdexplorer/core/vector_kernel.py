@@ -1,0 +1,125 @@
+"""f and its gradient for many points at once, generated as one numpy function.
+
+:mod:`gdexplorer.core.vectorized` advances K runs together, so each iteration evaluates f and
+its gradient at K points. Calling ``Objective.value`` and ``Objective.gradient`` separately
+would evaluate the shared parts twice; this module generates one function that computes f and
+every gradient component with their common sub-expressions shared (``sympy.cse``), printed by
+sympy's numpy printer from expression *objects* whose symbols are renamed to ``_p0, _p1, ...``.
+No text typed by a user reaches ``exec``.
+
+The printing mirrors :mod:`gdexplorer.core.codegen` (same ``cse`` call, integers as floats,
+small powers of a symbol as products), so a lane computes the same floating-point operations
+in the same order as the single-run loop, and the two agree to the last bit wherever numpy's
+elementary functions agree with the ``math`` module's.
+
+:func:`scalar_check` re-evaluates one point with the single-run loop's own code (Python
+floats, ``math``), to tell a point outside the function's domain (``math`` raises) from an
+overflow, exactly as the single-run engine does.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import sympy
+from sympy.printing.numpy import NumPyPrinter
+
+from gdexplorer.core import codegen
+from gdexplorer.core.objective import Objective
+
+KernelFn = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+"""``kernel(points[d, K]) -> (f[K], gradient[d, K])``; fresh arrays, NaN/inf where undefined."""
+
+OUTSIDE_DOMAIN, OVERFLOW, FINITE = range(3)
+
+
+class _NumpyKernelPrinter(NumPyPrinter):
+    """numpy source printed the way the single-run loop's printer prints Python floats."""
+
+    def _print_Integer(self, expr):  # noqa: N802 (sympy's naming)
+        value = int(expr)
+        return repr(float(value)) if abs(value) < 2**53 else str(value)
+
+    def _print_Pow(self, expr, rational=False):  # noqa: N802 (sympy's naming)
+        base, exponent = expr.as_base_exp()
+        if base.is_Symbol and exponent.is_Integer and 2 <= int(exponent) <= 4:
+            factor = self.parenthesize(base, 100)
+            return "(" + "*".join([factor] * int(exponent)) + ")"
+        if exponent == -1:
+            return f"1.0/{self.parenthesize(base, 100)}"
+        return super()._print_Pow(expr, rational=rational)
+
+
+def _print(expr: sympy.Expr) -> str:
+    return _NumpyKernelPrinter({"fully_qualified_modules": True}).doprint(expr)
+
+
+def build_kernel(objective: Objective, mode: str = "symbolic", h: float = 1e-5) -> KernelFn:
+    """Compile ``kernel(points[d, K]) -> (f[K], gradient[d, K])`` for one gradient mode.
+
+    Call it inside ``np.errstate(all="ignore")``: undefined points give NaN or inf, which the
+    caller detects. ``mode`` is ``symbolic`` (exact, shared sub-expressions) or ``central`` /
+    ``forward`` (the finite differences of :mod:`gdexplorer.core.gradients`, with step ``h``).
+    """
+    d = objective.dimension
+    args = ", ".join(f"_p{i}" for i in range(d))
+    lines = ["def _kernel(_points):", f"    ({args},) = _points", "    _shape = _points.shape[1:]"]
+    if mode == "symbolic":
+        common, reduced = sympy.cse(codegen._renamed(objective), symbols=sympy.numbered_symbols("_c"))
+        lines += [f"    {name} = {_print(value)}" for name, value in common]
+        lines.append(f"    _f = {_print(reduced[0])}")
+        lines += [f"    _g{i} = {_print(reduced[i + 1])}" for i in range(d)]
+    else:
+        lines.append(f"    def _fn({args}):\n        return {_print(codegen._renamed(objective)[0])}")
+        lines.append(f"    _f = _fn({args})")
+        for i in range(d):
+            ahead = ", ".join(f"_p{j} + {h!r}" if j == i else f"_p{j}" for j in range(d))
+            behind = ", ".join(f"_p{j} - {h!r}" if j == i else f"_p{j}" for j in range(d))
+            if mode == "central":
+                lines.append(f"    _g{i} = (_fn({ahead}) - _fn({behind})) / (2 * {h!r})")
+            else:
+                lines.append(f"    _g{i} = (_fn({ahead}) - _f) / {h!r}")
+    # A constant (or a component that does not depend on the point) prints as a number.
+    lines.append("    _grad = numpy.empty((len(_points),) + _shape)")
+    lines += [f"    _grad[{i}] = _g{i}" for i in range(d)]
+    lines.append("    return (_f if numpy.ndim(_f) else numpy.full(_shape, float(_f))), _grad")
+    scope: dict = {"numpy": np}
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, "<gdexplorer vector kernel>", "exec"), scope)  # generated, see docstring
+    return scope["_kernel"]
+
+
+def build_scalar_check(objective: Objective, mode: str = "symbolic", h: float = 1e-5):
+    """``check(point) -> OUTSIDE_DOMAIN | OVERFLOW | FINITE`` with the single-run loop's code.
+
+    The single-run loop evaluates f and the gradient with Python floats and ``math``; a domain
+    error (``math.log(0)``, ``1/0``, a complex power) means the run left the function's domain,
+    an ``OverflowError`` or a non-finite result means it diverged. numpy turns all of these into
+    NaN or inf, so a lane that produced one is re-evaluated here to give the same stop reason.
+    """
+    d = objective.dimension
+    args = ", ".join(f"_p{i}" for i in range(d))
+    lines = [f"def _check({args}):"]
+    if mode != "symbolic":
+        expr = codegen._print(codegen._renamed(objective)[0])
+        lines.append(f"    def _fn({args}):\n        return {expr}")
+    lines += [f"    {line}" for line in codegen._value_and_gradient(objective, mode, h)]
+    lines.append(f"    return (_f, {', '.join(f'_g{i}' for i in range(d))},)")
+    scope: dict = {"math": math}
+    exec(compile("\n".join(lines) + "\n", "<gdexplorer scalar check>", "exec"), scope)
+    evaluate = scope["_check"]
+
+    def check(point: np.ndarray) -> int:
+        try:
+            values = evaluate(*(float(v) for v in point))
+        except (ValueError, ZeroDivisionError, TypeError):
+            return OUTSIDE_DOMAIN
+        except OverflowError:
+            return OVERFLOW
+        if any(isinstance(v, complex) for v in values):
+            return OUTSIDE_DOMAIN
+        return FINITE if all(math.isfinite(v) for v in values) else OVERFLOW
+
+    return check

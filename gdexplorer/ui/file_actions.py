@@ -1,0 +1,244 @@
+"""The File menu: open settings, open and export trajectories, export the plot.
+
+Every action takes an optional path (tests and drag-and-drop give one; otherwise a file dialog
+asks). Writing goes through the core's atomic ``write_csv``; any failure becomes one sentence in
+the window (``reported``), and nothing already shown or saved is lost.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QSettings, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.engine import Run, make_run
+from gdexplorer.core.errors import ExportError, GdxError
+from gdexplorer.core.trajectory import Trajectory, read_csv, write_csv
+
+SETTINGS_FILTER = "Settings (*.json);;All files (*)"
+CSV_FILTER = "Trajectory CSV (*.csv);;All files (*)"
+PNG_FILTER = "PNG image (*.png)"
+_LAST_FOLDER_KEY = "files/last_folder"
+
+
+def read_settings(path: str | Path) -> RunConfig:
+    """The validated RunConfig stored in a settings JSON (ours, or one beside a CSV)."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ExportError(
+            f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    except json.JSONDecodeError as error:
+        raise ExportError(f"{path} is not a settings file (bad JSON: {error.msg})") from None
+    if not isinstance(data, dict):
+        raise ExportError(f"{path} is not a settings file of gdexplorer")
+    config = RunConfig.from_dict(data)
+    config.validated()
+    return config
+
+
+def trajectory_from_table(
+    header: list[str], table: np.ndarray, state_slots: tuple[str, ...] | None = None
+) -> Trajectory:
+    """Rebuild a Trajectory from the columns of an exported CSV.
+
+    The CSV holds norms instead of steps, so the steps are recomputed from the points. The
+    state slots are the variant's (when the settings are known) or recognized by their names.
+    """
+    if not header or header[0] != "iteration" or "f" not in header or "step_norm" not in header:
+        raise ExportError("this CSV is not a trajectory exported by gdexplorer")
+    variables = tuple(header[1 : header.index("f")])
+    d = len(variables)
+    rest = header[2 * d + 4 :]
+    if not variables or header[d + 2 : 2 * d + 2] != [f"grad_{v}" for v in variables]:
+        raise ExportError("this CSV is not a trajectory exported by gdexplorer")
+    slots = state_slots if state_slots is not None else _slots_by_name(rest, variables)
+    slot_columns = [f"{slot}_{v}" for slot in slots for v in variables]
+    if rest[: len(slot_columns)] != slot_columns:
+        raise ExportError("the CSV's optimizer columns do not match its settings file")
+    points = table[:, 1 : d + 1]
+    steps = np.zeros_like(points)
+    steps[1:] = np.diff(points, axis=0)
+    rows = np.column_stack([points, table[:, d + 1 : 2 * d + 2], steps, table[:, 2 * d + 4 :]])
+    trajectory = Trajectory(variables, slots, tuple(rest[len(slot_columns) :]), len(table))
+    trajectory.append(rows)
+    return trajectory
+
+
+def _slots_by_name(columns: list[str], variables: tuple[str, ...]) -> tuple[str, ...]:
+    slots = []
+    d = len(variables)
+    for first in range(0, len(columns) - d + 1, d):
+        group = columns[first : first + d]
+        suffix = f"_{variables[0]}"
+        if not group[0].endswith(suffix):
+            break
+        slot = group[0][: -len(suffix)]
+        if group != [f"{slot}_{v}" for v in variables]:
+            break
+        slots.append(slot)
+    return tuple(slots)
+
+
+class FileActions(QObject):
+    """Dialogs and file IO for the main window.
+
+    Signals
+    -------
+    reported(str):
+        What happened, for the status bar ("Exported 313 rows to ...", or why it failed).
+    settings_opened(RunConfig):
+        A settings file was read and validated; the form should show it.
+    trajectory_opened(Trajectory, Run | None):
+        A CSV was read; the Run (not started) describes it when its settings file was found.
+    """
+
+    reported = Signal(str)
+    settings_opened = Signal(object)
+    trajectory_opened = Signal(object, object)
+
+    def __init__(self, parent_widget: QWidget) -> None:
+        super().__init__(parent_widget)
+        self._parent_widget = parent_widget
+        self._trajectory: Trajectory | None = None
+        self._config: RunConfig | None = None
+        self._plot = None
+        self.open_settings_action = self._action("&Open settings JSON…", "Ctrl+O")
+        self.open_settings_action.triggered.connect(self._on_open_settings_triggered)
+        self.open_trajectory_action = self._action("Open &trajectory CSV…", "Ctrl+Shift+O")
+        self.open_trajectory_action.triggered.connect(self._on_open_trajectory_triggered)
+        self.export_trajectory_action = self._action("&Export trajectory CSV…", "Ctrl+E")
+        self.export_trajectory_action.triggered.connect(self._on_export_trajectory_triggered)
+        self.export_plot_action = self._action("Export &plot PNG…", "Ctrl+Shift+E")
+        self.export_plot_action.triggered.connect(self._on_export_plot_triggered)
+
+    def _action(self, text: str, shortcut: str) -> QAction:
+        action = QAction(text, self._parent_widget)
+        action.setShortcut(QKeySequence(shortcut))
+        return action
+
+    @Slot()
+    def _on_open_settings_triggered(self) -> None:
+        self.open_settings()
+
+    @Slot()
+    def _on_open_trajectory_triggered(self) -> None:
+        self.open_trajectory()
+
+    @Slot()
+    def _on_export_trajectory_triggered(self) -> None:
+        self.export_trajectory()
+
+    @Slot()
+    def _on_export_plot_triggered(self) -> None:
+        self.export_plot()
+
+    def set_plot(self, plot_view) -> None:
+        """The PlotView whose ``export_png`` saves the plot."""
+        self._plot = plot_view
+
+    def set_shown(self, trajectory: Trajectory | None, config: RunConfig | None) -> None:
+        """The trajectory on screen and its settings (what Export writes)."""
+        self._trajectory = trajectory
+        self._config = config
+
+    def open_settings(self, path: str | None = None) -> bool:
+        path = path or self._ask_open("Open settings", SETTINGS_FILTER)
+        if not path:
+            return False
+        try:
+            config = read_settings(path)
+        except GdxError as error:
+            self.reported.emit(f"Could not open the settings: {error}")
+            return False
+        self.settings_opened.emit(config)
+        self.reported.emit(f"Loaded the settings from {path}; press Run to run them")
+        return True
+
+    def open_trajectory(self, path: str | None = None) -> bool:
+        path = path or self._ask_open("Open trajectory", CSV_FILTER)
+        if not path:
+            return False
+        try:
+            run = self._run_beside(Path(path))
+            slots = run.variant.state_slots if run is not None else None
+            trajectory = trajectory_from_table(*read_csv(path), state_slots=slots)
+        except GdxError as error:
+            self.reported.emit(f"Could not open the trajectory: {error}")
+            return False
+        self.reported.emit(f"Showing {trajectory.iterations:,} iterations from {path}")
+        self.trajectory_opened.emit(trajectory, run)
+        return True
+
+    def export_trajectory(self, path: str | None = None) -> bool:
+        if self._trajectory is None or len(self._trajectory) == 0:
+            self.reported.emit("Nothing to export yet: press Run first")
+            return False
+        path = path or self._ask_save("Export trajectory", CSV_FILTER, "trajectory.csv")
+        if not path:
+            return False
+        settings = self._config.to_dict() if self._config is not None else None
+        try:
+            written = write_csv(self._trajectory, path, settings=settings)
+        except GdxError as error:
+            self.reported.emit(f"Export failed, nothing was changed: {error}")
+            return False
+        beside = f" (settings in {written.with_suffix('.json').name})" if settings else ""
+        self.reported.emit(f"Exported {len(self._trajectory):,} rows to {written}{beside}")
+        return True
+
+    def export_plot(self, path: str | None = None) -> bool:
+        if self._plot is None:
+            return False
+        path = path or self._ask_save("Export plot", PNG_FILTER, "plot.png")
+        if not path:
+            return False
+        try:
+            self._plot.export_png(path)
+        except GdxError as error:
+            self.reported.emit(f"Export failed: {error}")
+            return False
+        self.reported.emit(f"Saved the plot to {path}")
+        return True
+
+    def open_path(self, path: str) -> bool:
+        """Open a dropped file: settings (.json) or a trajectory (.csv)."""
+        suffix = Path(path).suffix.lower()
+        if suffix == ".json":
+            return self.open_settings(path)
+        if suffix == ".csv":
+            return self.open_trajectory(path)
+        self.reported.emit(f"Drop a settings .json or a trajectory .csv, not {Path(path).name}")
+        return False
+
+    def _run_beside(self, csv_path: Path) -> Run | None:
+        """The (unstarted) Run of the settings file written beside a CSV, if there is one."""
+        settings = csv_path.with_suffix(".json")
+        if not settings.is_file():
+            return None
+        return make_run(read_settings(settings))
+
+    def _ask_open(self, title: str, filters: str) -> str:
+        path, _ = QFileDialog.getOpenFileName(self._parent_widget, title, self._folder(), filters)
+        self._remember(path)
+        return path
+
+    def _ask_save(self, title: str, filters: str, name: str) -> str:
+        start = str(Path(self._folder()) / name)
+        path, _ = QFileDialog.getSaveFileName(self._parent_widget, title, start, filters)
+        self._remember(path)
+        return path
+
+    def _folder(self) -> str:
+        folder = QSettings().value(_LAST_FOLDER_KEY)
+        return folder if isinstance(folder, str) and Path(folder).is_dir() else str(Path.home())
+
+    def _remember(self, path: str) -> None:
+        if path:
+            QSettings().setValue(_LAST_FOLDER_KEY, str(Path(path).parent))

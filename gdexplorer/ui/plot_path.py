@@ -1,0 +1,175 @@
+"""The run drawn over the landscape: path, start, current iterate, −∇f arrow, known minima.
+
+Every item is created once in :class:`PathLayer` and updated with ``setData``. Long paths are
+thinned for drawing only (:func:`drawn_indices`); the trajectory keeps every row.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+
+from gdexplorer.ui import style
+
+LINE_LIMIT = 20_000
+"""Path vertices drawn at most; beyond this every k-th row is drawn, plus the last."""
+
+DOT_LIMIT = 5_000
+"""Path dots drawn at most (dots cost more to draw than line vertices)."""
+
+
+def drawn_indices(count: int, limit: int) -> np.ndarray:
+    """Rows to draw out of ``count``: all of them, or every k-th plus the last.
+
+    ``k`` is odd, so a path that zig-zags every other step (gradient descent across a narrow
+    valley) keeps points on both sides instead of showing only one side as a straight line.
+    The first and the last rows are always kept.
+    """
+    if count <= limit:
+        return np.arange(count)
+    stride = math.ceil(count / limit)
+    stride += 1 - stride % 2
+    indices = np.arange(0, count, stride)
+    if indices[-1] != count - 1:
+        indices = np.append(indices, count - 1)
+    return indices
+
+
+def _finite_or_nan(points: np.ndarray) -> np.ndarray:
+    """Coordinates a painter can take: non-finite and absurdly large values become NaN."""
+    out = np.array(points, dtype=float)
+    out[~np.isfinite(out) | (np.abs(out) > 1e12)] = np.nan
+    return out
+
+
+class PathLayer:
+    """The path and its markers on one ``PlotItem``, in the plot's data coordinates."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.line = pg.PlotCurveItem(connect="finite", antialias=True)
+        self.dots = pg.ScatterPlotItem(antialias=True)
+        self.set_on_curve(False)
+        self.start = _marker("s", style.START_SIZE, style.START, style.PATH_OUTLINE)
+        self.current = _marker("o", style.CURRENT_SIZE, style.CURRENT, "#ffffff", 2.0)
+        self.minima = _marker("star", style.MINIMUM_SIZE, style.MINIMUM, style.PATH_OUTLINE)
+        self.shaft = pg.PlotCurveItem(
+            pen=style.pen(style.ARROW, 2.6),
+            shadowPen=style.pen("#ffffff", 4.5),
+            antialias=True,
+        )
+        self.head = pg.ArrowItem(
+            headLen=15,
+            tipAngle=36,
+            tailLen=None,
+            pen=style.pen("#ffffff", 1.2),
+            brush=style.brush(style.ARROW),
+            pxMode=True,
+        )
+        self.shaft.setToolTip(
+            "Arrow: the direction of −∇f at the current iterate (steepest descent). Its "
+            "length is fixed on screen: it shows a direction, not a size."
+        )
+        for z, item in enumerate(
+            (self.line, self.dots, self.minima, self.start, self.shaft, self.head, self.current)
+        ):
+            item.setZValue(10 + z)
+            plot.addItem(item)
+        self.clear()
+
+    def set_on_curve(self, on_curve: bool) -> None:
+        """Contour style (white path, dark outline) or 1-D style (iterates as dots on f's curve,
+        joined by thin grey chords)."""
+        if on_curve:
+            self.line.setPen(style.pen(style.CHORD, 1.0))
+            self.line.setShadowPen(None)
+            self.dots.setSize(style.DOT_SIZE + 3)
+            self.dots.setBrush(style.brush(style.PATH_ON_WHITE))
+        else:
+            self.line.setPen(style.pen(style.PATH, style.PATH_WIDTH))
+            self.line.setShadowPen(style.pen(style.PATH_OUTLINE, style.PATH_WIDTH + 2))
+            self.dots.setSize(style.DOT_SIZE)
+            self.dots.setBrush(style.brush(style.PATH))
+        self.dots.setPen(style.pen(style.PATH_OUTLINE, 0.6))
+
+    def legend_items(self) -> list[tuple[pg.GraphicsObject, str]]:
+        return [
+            (self.dots, "iterates"),
+            (self.start, "start"),
+            (self.current, "current iterate"),
+            (self.shaft, "−∇f direction"),
+            (self.minima, "known minimum"),
+        ]
+
+    def clear(self) -> None:
+        """Forget the run: no path, no current iterate, no arrow."""
+        self.line.setData([], [])
+        self.dots.setData([], [])
+        self.current.setData([], [])
+        self.hide_arrow()
+
+    def set_start(self, point: tuple[float, float] | None) -> None:
+        self.start.setData([] if point is None else [point[0]], [] if point is None else [point[1]])
+
+    def set_minima(self, points: np.ndarray) -> None:
+        points = np.asarray(points, dtype=float).reshape(-1, 2)
+        self.minima.setData(points[:, 0], points[:, 1])
+
+    def set_path(self, points: np.ndarray) -> None:
+        """Draw the path through ``points`` (shape ``(n, 2)``), thinned if long."""
+        count = len(points)
+        line = _finite_or_nan(points[drawn_indices(count, LINE_LIMIT)])
+        dots = _finite_or_nan(points[drawn_indices(count, DOT_LIMIT)])
+        self.line.setData(line[:, 0], line[:, 1])
+        keep = np.all(np.isfinite(dots), axis=1)
+        self.dots.setData(dots[keep, 0], dots[keep, 1])
+
+    def set_current(self, point: np.ndarray | None) -> None:
+        if point is None or not np.all(np.isfinite(point)):
+            self.current.setData([], [])
+        else:
+            self.current.setData([float(point[0])], [float(point[1])])
+
+    def set_arrow(
+        self, origin: np.ndarray, direction: np.ndarray, pixel_size: tuple[float, float]
+    ) -> None:
+        """An arrow from ``origin`` along ``direction`` (data units), ARROW_PIXELS long on screen.
+
+        ``pixel_size`` is the data size of one screen pixel along x and y, so the arrow keeps
+        its true direction in data coordinates and a constant, visible length at any zoom.
+        """
+        px, py = pixel_size
+        dx, dy = float(direction[0]), float(direction[1])
+        screen = math.hypot(dx / px, dy / py) if px > 0 and py > 0 else 0.0
+        if not (math.isfinite(screen) and screen > 0 and np.all(np.isfinite(origin))):
+            self.hide_arrow()
+            return
+        scale = style.ARROW_PIXELS / screen
+        tip = (origin[0] + scale * dx, origin[1] + scale * dy)
+        self.shaft.setData([origin[0], tip[0]], [origin[1], tip[1]])
+        self.head.setStyle(angle=math.degrees(math.atan2(dy / py, -dx / px)))
+        self.head.setPos(*tip)
+        self.head.show()
+
+    def hide_arrow(self) -> None:
+        self.shaft.setData([], [])
+        self.head.hide()
+
+    @property
+    def arrow_tip(self) -> tuple[float, float] | None:
+        """The arrow's tip in data coordinates (None when hidden)."""
+        x, y = self.shaft.getData()
+        if x is None or len(x) < 2:
+            return None
+        return float(x[1]), float(y[1])
+
+
+def _marker(symbol: str, size: float, fill: str, outline: str, width: float = 1.2):
+    return pg.ScatterPlotItem(
+        symbol=symbol,
+        size=size,
+        brush=style.brush(fill),
+        pen=style.pen(outline, width),
+        antialias=True,
+    )

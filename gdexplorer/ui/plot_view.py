@@ -1,0 +1,429 @@
+"""The picture of f and of the run: contour (2 variables), curve (1) or a 2-D slice (3+).
+
+:class:`PlotView` owns every pyqtgraph item of the main plot. The landscape is sampled by
+:mod:`gdexplorer.core.landscape` over the visible rectangle (plus a margin) and resampled when
+the view moves or, for a slice, when the current iterate moves: such changes are coalesced by a
+150 ms single-shot timer, so a drag or a playback redraws the landscape about 7 times a second,
+each time with the latest view. Path updates and iteration changes only call ``setData``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from gdexplorer.core.errors import ExportError
+from gdexplorer.core.landscape import (
+    Evaluable,
+    choose_range,
+    evaluate,
+    sample_curve,
+    sample_grid,
+    value_range,
+)
+from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.ui import style
+from gdexplorer.ui.plot_header import PlotHeader
+from gdexplorer.ui.plot_landscape import ContourLayer, CurveLayer
+from gdexplorer.ui.plot_path import PathLayer
+
+REDRAW_MS = 150
+SAMPLE_MARGIN = 0.2
+"""The landscape is sampled this fraction beyond each side of the view, so a pan shows colour."""
+
+MAX_ZOOM_OUT = 50.0
+"""Following a run, the view grows to at most this many times its first size (divergence)."""
+
+Range = tuple[tuple[float, float], ...]
+
+
+class PlotView(QWidget):
+    """f and the run in the plane of two variables (or along one).
+
+    Signals
+    -------
+    start_picked(tuple):
+        The student clicked (without dragging) a point of the plot: the new start, all
+        coordinates (for a slice, the shown two replaced in the current start).
+    hover_text(str):
+        ``x = …, y = …   f = …`` under the mouse (also shown above the plot).
+    """
+
+    start_picked = Signal(object)
+    hover_text = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._objective: Evaluable | None = None
+        self._variables: tuple[str, ...] = ()
+        self._start = np.zeros(0)
+        self._minima = np.empty((0, 0))
+        self._plot_range: Range | None = None
+        self._axes: tuple[int, ...] = (0, 1)
+        self._trajectory: Trajectory | None = None
+        self._drawn_rows = 0
+        self._index: int | None = None
+        self._maximize = False
+        self._follow = True
+        self._first_span = (1.0, 1.0)
+        self._drawn_key: tuple | None = None
+        self._build()
+
+    def _build(self) -> None:
+        self.header = PlotHeader(self)
+        self.plot_widget = pg.PlotWidget(background=style.BACKGROUND)
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.hideButtons()
+        self.plot.disableAutoRange()
+        style.style_plot(self.plot)
+        self.view_box = self.plot.getViewBox()
+        self.contour = ContourLayer(self.plot)
+        self.curve = CurveLayer(self.plot)
+        self.path = PathLayer(self.plot)
+        self.legend = self.plot.addLegend(
+            offset=(-8, 8),
+            brush=(255, 255, 255, 215),
+            labelTextSize="9pt",
+            labelTextColor=style.FOREGROUND,
+        )
+        for item, name in self.path.legend_items():
+            self.legend.addItem(item, name)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.header)
+        layout.addWidget(self.plot_widget, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self._on_redraw_due)
+        self.view_box.sigRangeChanged.connect(self._on_range_changed)
+        self.view_box.sigRangeChangedManually.connect(self._on_range_changed_manually)
+        self.view_box.sigResized.connect(self._on_resized)
+        scene = self.plot_widget.scene()
+        scene.sigMouseMoved.connect(self._on_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        self.header.axes_changed.connect(self._on_axes_changed)
+        self.header.fit_requested.connect(self._on_fit_requested)
+
+    # -- the contract --------------------------------------------------------------------
+
+    def show_objective(
+        self,
+        objective: Evaluable,
+        plot_range: Sequence[tuple[float, float]] | None,
+        start: Sequence[float],
+        minima: Sequence[Sequence[float]] = (),
+    ) -> None:
+        """A new function: curve (1 variable), contour (2) or slice (3+), around ``start``."""
+        self._objective = objective
+        self._variables = tuple(getattr(objective, "variables", ())) or tuple(
+            f"x{i + 1}" for i in range(objective.dimension)
+        )
+        d = objective.dimension
+        self._start = np.asarray(start, dtype=float).reshape(d)
+        self._minima = np.asarray(minima, dtype=float).reshape(-1, d)
+        self._plot_range = tuple(map(tuple, plot_range)) if plot_range is not None else None
+        self._axes = (0,) if d == 1 else (0, 1)
+        self.header.set_variables(self._variables if d >= 3 else (), self._axes)
+        self.contour.set_visible(d >= 2)
+        self.curve.set_visible(d == 1)
+        self.path.set_on_curve(d == 1)
+        self._place_legend()
+        self._clear_run_items()
+        self._trajectory = None
+        self._reset_view()
+
+    def set_start(self, start: Sequence[float]) -> None:
+        """Move the start marker; the view grows to include it if it is outside."""
+        if self._objective is None:
+            return
+        self._start = np.asarray(start, dtype=float).reshape(self._objective.dimension)
+        self._draw_markers()
+        if self._follow:
+            self._grow_view(self._to_plane(self._start[None, :]))
+        if self._objective.dimension >= 3 and self._trajectory is None:
+            self._schedule_redraw()
+
+    def show_run(self, trajectory: Trajectory, maximize: bool = False) -> None:
+        """Draw a new run (rows may still be arriving: call :meth:`refresh_path`)."""
+        self._clear_run_items()
+        self._trajectory = trajectory
+        self._maximize = maximize
+        self._follow = True
+        self.legend.getLabel(self.path.shaft).setText(
+            "+∇f direction" if maximize else "−∇f direction"
+        )
+        self.refresh_path()
+
+    def refresh_path(self) -> None:
+        """Rows were appended to the trajectory: redraw the path, grow the view to it."""
+        trajectory = self._trajectory
+        if trajectory is None or self._objective is None or len(trajectory) == self._drawn_rows:
+            return
+        fresh = self._to_plane(trajectory.points[self._drawn_rows :], trajectory, self._drawn_rows)
+        self._drawn_rows = len(trajectory)
+        self.path.set_path(self._to_plane(trajectory.points, trajectory))
+        if self._follow:
+            self._grow_view(fresh)
+
+    def show_iteration(self, index: int) -> None:
+        """Mark iterate ``index``: the current point, the −∇f arrow, the tangent (1-D)."""
+        trajectory = self._trajectory
+        if trajectory is None or len(trajectory) == 0:
+            return
+        self._index = int(np.clip(index, 0, len(trajectory) - 1))
+        self._draw_current()
+        if self._objective is not None and self._objective.dimension >= 3:
+            self._schedule_redraw()
+
+    def clear_run(self) -> None:
+        self._clear_run_items()
+        self._trajectory = None
+        if self._objective is not None and self._objective.dimension >= 3:
+            self._schedule_redraw()
+
+    def export_png(self, path: str) -> None:
+        """Save the plot as a PNG; on failure raise ExportError and leave ``path`` untouched."""
+        target = Path(path)
+        directory = target.parent if str(target.parent) else Path(".")
+        if not directory.is_dir():
+            raise ExportError(f"cannot save {target}: the folder {directory} does not exist")
+        try:
+            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=directory)
+            os.close(handle)
+        except OSError as error:
+            raise ExportError(f"cannot save {target}: {error.strerror or error}") from None
+        try:
+            if not self.plot_widget.grab().save(temp, "PNG"):
+                raise ExportError(f"cannot save {target}: writing the image failed")
+            os.replace(temp, target)
+        except OSError as error:
+            raise ExportError(f"cannot save {target}: {error.strerror or error}") from None
+        finally:
+            Path(temp).unlink(missing_ok=True)
+
+    # -- geometry ------------------------------------------------------------------------
+
+    def _to_plane(
+        self, points: np.ndarray, trajectory: Trajectory | None = None, first: int = 0
+    ) -> np.ndarray:
+        """Full points -> the plotted two columns (for 1-D: x and f)."""
+        points = np.asarray(points, dtype=float)
+        if len(self._axes) == 2:
+            return points[:, list(self._axes)]
+        if trajectory is not None:
+            values = trajectory.values[first : first + len(points)]
+        else:
+            values = evaluate(self._objective, points)
+        return np.column_stack([points[:, 0], values])
+
+    def _wanted_range(self) -> Range:
+        """Start, path and minima with room around, in plotted coordinates."""
+        if self._objective is not None and self._objective.dimension == 1:
+            x_range = self._plot_range[0] if self._plot_range else self._cover()[0]
+            curve = sample_curve(self._objective, x_range)
+            include = [float(evaluate(self._objective, self._start[None, :])[0])]
+            return (x_range, value_range(curve.values, include))
+        if self._plot_range is not None:
+            return tuple(self._plot_range[i] for i in self._axes)
+        cover = self._cover()
+        return tuple(cover[i] for i in self._axes)
+
+    def _cover(self) -> Range:
+        points = self._trajectory.points if self._trajectory is not None else ()
+        return choose_range(self._start, points, self._minima)
+
+    def _reset_view(self) -> None:
+        """Show the wanted range and draw everything for it now (not after the timer)."""
+        x_range, y_range = self._wanted_range()
+        self._first_span = (x_range[1] - x_range[0], y_range[1] - y_range[0])
+        self._follow = True
+        self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0.02)
+        self._label_axes()
+        self._draw_markers()
+        self._redraw_landscape()
+        if self._trajectory is not None:
+            self.path.set_path(self._to_plane(self._trajectory.points, self._trajectory))
+            self._draw_current()
+
+    def _grow_view(self, plane_points: np.ndarray) -> None:
+        """Widen the view to include ``plane_points`` (never shrink, never beyond the cap)."""
+        finite = plane_points[np.all(np.isfinite(plane_points), axis=1)]
+        if len(finite) == 0:
+            return
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        low, high = finite.min(axis=0), finite.max(axis=0)
+        if low[0] >= x0 and high[0] <= x1 and low[1] >= y0 and high[1] <= y1:
+            return
+        ranges = []
+        for (lo, hi), a, b, first in zip(
+            ((x0, x1), (y0, y1)), low, high, self._first_span, strict=True
+        ):
+            pad = 0.1 * max(hi - lo, b - a)
+            new_lo, new_hi = min(lo, a - pad), max(hi, b + pad)
+            cap = MAX_ZOOM_OUT * first / 2
+            centre = (lo + hi) / 2
+            ranges.append((max(new_lo, centre - cap), min(new_hi, centre + cap)))
+        self.view_box.setRange(xRange=ranges[0], yRange=ranges[1], padding=0)
+
+    def _place_legend(self) -> None:
+        """Top right over a contour; top centre over a curve (usually high at both ends)."""
+        one = self._objective is not None and self._objective.dimension == 1
+        sign = "+" if self._maximize else "−"
+        gradient = "f′(x)" if one else "∇f"
+        self.legend.getLabel(self.path.shaft).setText(f"{sign}{gradient} direction")
+        if one:
+            self.legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 8))
+        else:
+            self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-8, 8))
+
+    def _label_axes(self) -> None:
+        names = [self._variables[i] for i in self._axes]
+        if len(names) == 1:
+            names.append(f"f({names[0]})")
+        self.plot.setLabel("bottom", names[0], **style.axis_label_style())
+        self.plot.setLabel("left", names[1], **style.axis_label_style())
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _slice_point(self) -> np.ndarray:
+        """Where the slice passes: the current iterate during a run, else the start."""
+        if self._trajectory is not None and self._index is not None and len(self._trajectory):
+            return self._trajectory.points[min(self._index, len(self._trajectory) - 1)]
+        return self._start
+
+    def _redraw_landscape(self) -> None:
+        objective = self._objective
+        if objective is None:
+            return
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        mx, my = (x1 - x0) * SAMPLE_MARGIN, (y1 - y0) * SAMPLE_MARGIN
+        through = self._slice_point()
+        if objective.dimension == 1:
+            self.curve.set_landscape(sample_curve(objective, (x0 - mx, x1 + mx)))
+        else:
+            grid = sample_grid(
+                objective, (x0 - mx, x1 + mx), (y0 - my, y1 + my), self._axes, through
+            )
+            self.contour.set_landscape(grid, ((x0, x1), (y0, y1)))
+            self.header.set_slice(self._variables, self._axes, through)
+        self._drawn_key = (x0, x1, y0, y1, tuple(through), self._axes)
+
+    def _draw_markers(self) -> None:
+        if self._objective is None:
+            return
+        self.path.set_start(tuple(self._to_plane(self._start[None, :])[0]))
+        minima = self._to_plane(self._minima) if len(self._minima) else np.empty((0, 2))
+        self.path.set_minima(minima)
+
+    def _draw_current(self) -> None:
+        trajectory, index = self._trajectory, self._index
+        if trajectory is None or index is None or index >= len(trajectory):
+            self.path.set_current(None)
+            self.path.hide_arrow()
+            self.curve.hide_tangent()
+            return
+        where = self._to_plane(trajectory.points[index : index + 1], trajectory, index)[0]
+        gradient = trajectory.gradients[index]
+        self.path.set_current(where)
+        direction = gradient if self._maximize else -gradient
+        if len(self._axes) == 1:
+            plane_direction = np.array([direction[0], 0.0])
+            (x0, x1), _ = self.view_box.viewRange()
+            self.curve.set_tangent(where[0], where[1], float(gradient[0]), (x1 - x0) * 0.18)
+        else:
+            plane_direction = direction[list(self._axes)]
+        self.path.set_arrow(where, plane_direction, self._pixel_size())
+
+    def _pixel_size(self) -> tuple[float, float]:
+        size = self.view_box.viewPixelSize()
+        return (float(size[0]), float(size[1]))
+
+    def _clear_run_items(self) -> None:
+        self.path.clear()
+        self.curve.hide_tangent()
+        self._drawn_rows = 0
+        self._index = None
+
+    def _schedule_redraw(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    # -- slots ---------------------------------------------------------------------------
+
+    @Slot()
+    def _on_redraw_due(self) -> None:
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        key = (x0, x1, y0, y1, tuple(self._slice_point()), self._axes)
+        if key != self._drawn_key:
+            self._redraw_landscape()
+
+    @Slot(object, object, object)
+    def _on_range_changed(self, *_args) -> None:
+        self._schedule_redraw()
+        self._draw_current()
+
+    @Slot(object)
+    def _on_range_changed_manually(self, *_args) -> None:
+        self._follow = False
+
+    @Slot(object)
+    def _on_resized(self, *_args) -> None:
+        self._draw_current()
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if self._objective is None or not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return
+        point = self.view_box.mapSceneToView(scene_pos)
+        full = self._full_point(point.x(), point.y())
+        value = float(evaluate(self._objective, full[None, :])[0])
+        shown = full[list(self._axes)]
+        where = ", ".join(
+            f"{self._variables[i]} = {v:.4g}" for i, v in zip(self._axes, shown, strict=True)
+        )
+        text = f"{where}    f = {value:.6g}" if np.isfinite(value) else f"{where}    f undefined"
+        self.header.set_hover(text)
+        self.hover_text.emit(text)
+
+    @Slot(object)
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        scene_pos = event.scenePos()
+        if self._objective is None or not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return
+        point = self.view_box.mapSceneToView(scene_pos)
+        self.pick(point.x(), point.y())
+
+    def pick(self, x: float, y: float) -> None:
+        """Emit ``start_picked`` for the plotted point (x, y), as a click there does."""
+        self.start_picked.emit(tuple(float(v) for v in self._full_point(x, y, self._start)))
+
+    def _full_point(self, x: float, y: float, base: np.ndarray | None = None) -> np.ndarray:
+        """The point of the plot at (x, y): ``base`` (default: the slice's point) with the shown
+        coordinates replaced."""
+        full = np.array(self._slice_point() if base is None else base, dtype=float)
+        full[self._axes[0]] = x
+        if len(self._axes) == 2:
+            full[self._axes[1]] = y
+        return full
+
+    @Slot(int, int)
+    def _on_axes_changed(self, horizontal: int, vertical: int) -> None:
+        self._axes = (horizontal, vertical)
+        self._reset_view()
+
+    @Slot()
+    def _on_fit_requested(self) -> None:
+        saved, self._plot_range = self._plot_range, None
+        self._reset_view()
+        self._plot_range = saved

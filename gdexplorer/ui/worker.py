@@ -1,0 +1,222 @@
+"""Runs on a worker thread: the engine's batches stream to the window, a flag cancels.
+
+The shape is superqt's: a parentless :class:`RunWorker` is moved to a fresh ``QThread``,
+``started -> work``, ``finished -> quit``, ``finished -> deleteLater``. The loop itself lives in
+the core (``Run.batches``); the worker only forwards its batches as ``Signal(object)`` and
+checks a ``threading.Event`` between them (a queued "stop" signal would reach a busy worker only
+once it is done).
+
+:class:`RunController` lives in the GUI thread and owns the threads. It builds the ``Run`` in
+the GUI thread first, so a bad setting is reported before any thread starts, and it keeps the
+current run's :class:`~gdexplorer.core.trajectory.Trajectory`: batches of an older, cancelled run
+that arrive late are dropped, never appended to the new one.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+import weakref
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.engine import Batch, Outcome, Run, make_run
+from gdexplorer.core.errors import GdxError
+from gdexplorer.core.trajectory import Trajectory
+
+SHUTDOWN_TIMEOUT_MS = 5000
+
+_LIVE_THREADS: set[QThread] = set()
+"""Every QThread started here and not yet seen finished (tests check none is left running)."""
+
+
+def running_threads() -> list[QThread]:
+    """The worker threads that are still running (for tests and shutdown)."""
+    alive = [t for t in list(_LIVE_THREADS) if shiboken6.isValid(t) and t.isRunning()]
+    _LIVE_THREADS.intersection_update(alive)
+    return alive
+
+
+class RunWorker(QObject):
+    """Iterates one run's batches in the thread it was moved to."""
+
+    batch_ready = Signal(object)
+    run_finished = Signal(object)
+    run_failed = Signal(str)
+    finished = Signal()
+
+    def __init__(self, run: Run, cancel: threading.Event) -> None:
+        super().__init__()  # no parent: it is moved to its own thread
+        self._run = run
+        self._cancel = cancel
+
+    @Slot()
+    def work(self) -> None:
+        """Emit every batch (fresh arrays), then the outcome or the error's message."""
+        try:
+            for batch in self._run.batches(self._cancel):
+                self.batch_ready.emit(batch)
+            self.run_finished.emit(self._run.outcome)
+        except GdxError as error:
+            self.run_failed.emit(str(error))
+        except Exception as error:  # noqa: BLE001 - a bug must not kill the window
+            traceback.print_exc()
+            self.run_failed.emit(f"the run stopped because of an internal error: {error}")
+        finally:
+            self.finished.emit()
+
+
+class _Session(QObject):
+    """One run's thread, worker and cancel flag, in the GUI thread; relays to the controller."""
+
+    def __init__(self, controller: RunController, run: Run) -> None:
+        super().__init__()
+        self._controller = weakref.ref(controller)
+        self.run = run
+        self.trajectory = run.new_trajectory()
+        self.cancel_event = threading.Event()
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName("gdexplorer-run")
+        self.worker = RunWorker(run, self.cancel_event)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.work)
+        self.worker.finished.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
+        self.worker.finished.connect(self.worker.deleteLater)
+        self.worker.batch_ready.connect(self._on_batch_ready)
+        self.worker.run_finished.connect(self._on_run_finished)
+        self.worker.run_failed.connect(self._on_run_failed)
+        self.worker_thread.finished.connect(self._on_thread_finished)
+
+    def start(self) -> None:
+        _LIVE_THREADS.add(self.worker_thread)
+        self.worker_thread.start()
+
+    def is_running(self) -> bool:
+        return shiboken6.isValid(self.worker_thread) and self.worker_thread.isRunning()
+
+    def join(self) -> None:
+        """Wait for a thread that has emitted ``finished`` to end completely."""
+        if shiboken6.isValid(self.worker_thread):
+            self.worker_thread.wait()
+
+    def stop(self, timeout_ms: int) -> bool:
+        """Cancel, quit and wait; True when the thread has ended."""
+        self.cancel_event.set()
+        if not self.is_running():
+            return True
+        self.worker_thread.quit()
+        return self.worker_thread.wait(timeout_ms)
+
+    @Slot(object)
+    def _on_batch_ready(self, batch: Batch) -> None:
+        controller = self._controller()
+        if controller is not None and controller.current_session is self:
+            controller.accept_batch(self, batch)
+
+    @Slot(object)
+    def _on_run_finished(self, outcome: Outcome) -> None:
+        controller = self._controller()
+        if controller is not None and controller.current_session is self:
+            controller.run_finished.emit(outcome)
+
+    @Slot(str)
+    def _on_run_failed(self, message: str) -> None:
+        controller = self._controller()
+        if controller is not None and controller.current_session is self:
+            controller.run_failed.emit(message)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        _LIVE_THREADS.discard(self.worker_thread)
+        controller = self._controller()
+        if controller is not None:
+            controller.forget(self)
+
+
+class RunController(QObject):
+    """Starts, cancels and shuts down runs; holds the current run and its trajectory.
+
+    Signals
+    -------
+    run_started(run):
+        A new run was accepted; ``trajectory`` is empty and will fill.
+    rows_arrived(int):
+        Rows were appended to ``trajectory``; the argument is its new length.
+    run_finished(Outcome) / run_failed(str):
+        The current run ended (cancelled runs also finish, with ``StopReason.CANCELLED``).
+    run_rejected(str):
+        ``start`` refused the settings; nothing was started and the previous run goes on.
+    """
+
+    run_started = Signal(object)
+    rows_arrived = Signal(int)
+    run_finished = Signal(object)
+    run_failed = Signal(str)
+    run_rejected = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.current_session: _Session | None = None
+        self._sessions: list[_Session] = []
+
+    @property
+    def run(self) -> Run | None:
+        return self.current_session.run if self.current_session else None
+
+    @property
+    def trajectory(self) -> Trajectory | None:
+        return self.current_session.trajectory if self.current_session else None
+
+    def is_running(self) -> bool:
+        return self.current_session is not None and self.current_session.is_running()
+
+    def start(self, config: RunConfig) -> Run | None:
+        """Validate ``config`` here, cancel any current run, start the new one on a thread."""
+        try:
+            run = make_run(config)
+        except GdxError as error:
+            self.run_rejected.emit(str(error))
+            return None
+        self.cancel()
+        self._drop_ended_sessions()
+        session = _Session(self, run)
+        self._sessions.append(session)
+        self.current_session = session
+        self.run_started.emit(run)
+        session.start()
+        return run
+
+    @Slot()
+    def cancel(self) -> None:
+        """Ask the current run to stop; it finishes with a "Stopped by you" outcome."""
+        if self.current_session is not None:
+            self.current_session.cancel_event.set()
+
+    def abandon(self) -> None:
+        """Cancel the current run and stop relaying it (something else is shown now)."""
+        self.cancel()
+        self.current_session = None
+
+    def shutdown(self, timeout_ms: int = SHUTDOWN_TIMEOUT_MS) -> bool:
+        """Cancel every run and wait for the threads; True when all have ended."""
+        ended = all([session.stop(timeout_ms) for session in self._sessions])
+        self.current_session = None
+        return ended
+
+    def accept_batch(self, session: _Session, batch: Batch) -> None:
+        """Append a batch of the current run (called by its session in the GUI thread)."""
+        session.trajectory.append(batch.rows)
+        self.rows_arrived.emit(len(session.trajectory))
+
+    def _drop_ended_sessions(self) -> None:
+        for session in [s for s in self._sessions if not s.is_running()]:
+            session.join()
+            self._sessions.remove(session)
+
+    def forget(self, session: _Session) -> None:
+        """Drop a session whose thread has ended (the current one keeps its trajectory)."""
+        session.join()
+        if session in self._sessions and session is not self.current_session:
+            self._sessions.remove(session)

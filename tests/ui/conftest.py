@@ -1,0 +1,30 @@
+"""Qt test fixtures: isolated QSettings, and no worker thread may outlive its test."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+
+from gdexplorer.ui import settings_store, worker
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(qapp, tmp_path):
+    """Point QSettings at a fresh INI file under tmp_path, so no test touches the user's."""
+    QCoreApplication.setOrganizationName(settings_store.ORGANIZATION)
+    QCoreApplication.setApplicationName(settings_store.APPLICATION)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.SystemScope, str(tmp_path))
+    yield tmp_path
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running(qapp):
+    """Fail a test that leaves a worker QThread running (it would abort the process later)."""
+    yield
+    left = worker.running_threads()
+    for thread in left:  # stop them so the rest of the session survives
+        thread.quit()
+        thread.wait(5000)
+    assert not left, f"{len(left)} worker thread(s) still running after the test"

@@ -1,0 +1,100 @@
+"""The run worker and its controller: streaming, cancelling, restarting, shutting down."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.engine import Batch, StopReason, run_to_end
+from gdexplorer.core.errors import DataError
+from gdexplorer.ui.worker import RunController, RunWorker, running_threads
+
+BOWL = RunConfig("x^2 + 3y^2", (2.0, -1.0), learning_rate=0.05, iterations=400)
+ENDLESS = RunConfig("x^2 + y^2", (2.0, 2.0), learning_rate=1e-9, iterations=5_000_000, tol_grad=0.0)
+
+
+@pytest.fixture
+def controller(qapp):
+    made = RunController()
+    yield made
+    assert made.shutdown(5000)
+
+
+def test_run_streams_every_row_of_the_core_run(qtbot, controller):
+    arrived = []
+    controller.rows_arrived.connect(arrived.append)
+    with qtbot.waitSignal(controller.run_finished, timeout=10_000) as finished:
+        run = controller.start(BOWL)
+        assert run is not None
+    expected, outcome = run_to_end(BOWL)
+    np.testing.assert_array_equal(controller.trajectory.rows, expected.rows)
+    assert finished.args[0] == outcome
+    assert arrived[-1] == len(expected)
+    assert arrived == sorted(arrived)
+
+
+def test_bad_settings_are_rejected_before_any_thread_starts(qtbot, controller):
+    with qtbot.waitSignal(controller.run_rejected, timeout=1000) as rejected:
+        assert controller.start(BOWL.replace(learning_rate=-1.0)) is None
+    assert "learning rate" in rejected.args[0]
+    assert controller.run is None
+    assert running_threads() == []
+
+
+def test_cancel_stops_a_five_million_iteration_run_within_a_second(qtbot, controller):
+    with qtbot.waitSignal(controller.rows_arrived, timeout=10_000):
+        controller.start(ENDLESS)
+    began = time.perf_counter()
+    with qtbot.waitSignal(controller.run_finished, timeout=1000) as finished:
+        controller.cancel()
+    assert time.perf_counter() - began < 1.0
+    outcome = finished.args[0]
+    assert outcome.reason is StopReason.CANCELLED
+    assert outcome.iterations < ENDLESS.iterations
+    assert "Stopped by you" in outcome.message
+    qtbot.waitUntil(lambda: not running_threads(), timeout=2000)
+
+
+def test_starting_again_cancels_the_old_run_and_drops_its_late_batches(qtbot, controller):
+    with qtbot.waitSignal(controller.rows_arrived, timeout=10_000):
+        first = controller.start(ENDLESS)
+    with qtbot.waitSignal(controller.run_finished, timeout=10_000) as finished:
+        second = controller.start(BOWL)
+    assert first is not second
+    expected, outcome = run_to_end(BOWL)
+    assert finished.args[0] == outcome  # not the cancelled run's outcome
+    qtbot.waitUntil(lambda: not running_threads(), timeout=2000)
+    np.testing.assert_array_equal(controller.trajectory.rows, expected.rows)
+
+
+def test_shutdown_mid_run_ends_every_thread(qtbot, controller):
+    with qtbot.waitSignal(controller.rows_arrived, timeout=10_000):
+        controller.start(ENDLESS)
+    assert controller.is_running()
+    assert controller.shutdown(2000)
+    assert running_threads() == []
+
+
+class _FailingRun:
+    """Stands in for a Run whose batches fail after one batch (e.g. a dataset gone bad)."""
+
+    outcome = None
+
+    def batches(self, cancel):
+        yield Batch(0, np.zeros((1, 3)))
+        raise DataError("the dataset has a non-numeric value in row 7")
+
+
+def test_worker_reports_a_user_error_as_a_message_and_finishes(qtbot):
+    worker = RunWorker(_FailingRun(), threading.Event())
+    batches, failures = [], []
+    worker.batch_ready.connect(batches.append)
+    worker.run_failed.connect(failures.append)
+    with qtbot.waitSignal(worker.finished, timeout=1000):
+        worker.work()
+    assert len(batches) == 1
+    assert failures == ["the dataset has a non-numeric value in row 7"]

@@ -82,7 +82,7 @@ class _Builder:
         self._map = source_map
         self.names: dict[str, int] = {}
 
-    def _fail(self, message: str, node: ast.AST) -> ExpressionError:
+    def _fail(self, message: str, node: ast.expr) -> ExpressionError:
         start, end = self._map.span(node.col_offset, node.end_col_offset)
         text = self._map.text[start:end]
         return ExpressionError(f"{message.format(text=text)} ({column(start)})", start)
@@ -105,6 +105,7 @@ class _Builder:
         raise self._fail("'{text}' is not allowed in a function", node)
 
     def _literal(self, node: ast.Constant) -> _Value:
+        assert isinstance(node.value, int | float)  # guaranteed by the allow-list
         number = float(node.value)
         if abs(number) > MAX_LITERAL:
             raise self._fail("the number '{text}' is too large", node)
@@ -186,12 +187,12 @@ class _Builder:
             number = self._fold(node, rule.evaluate, argument.number)
         return self._real(node, _Value(rule.build(argument.expr), number, argument.bits))
 
-    def _bits(self, node: ast.AST, bits: int) -> int:
+    def _bits(self, node: ast.expr, bits: int) -> int:
         if bits > MAX_EXACT_BITS:
             raise self._fail("the numbers in '{text}' get too long; simplify it", node)
         return bits
 
-    def _fold(self, node: ast.AST, function: Callable[..., float], *arguments: object) -> float:
+    def _fold(self, node: ast.expr, function: Callable[..., float], *arguments: object) -> float:
         """Evaluate a constant in floating point; refuse overflow, domain errors and huge values."""
         try:
             number = function(*arguments)
@@ -207,7 +208,7 @@ class _Builder:
             )
         return float(number)
 
-    def _real(self, node: ast.AST, value: _Value) -> _Value:
+    def _real(self, node: ast.expr, value: _Value) -> _Value:
         """Refuse a constant that sympy finds infinite or complex, like tan(pi/2)."""
         if value.number is not None and value.expr.has(*_NOT_FINITE):
             raise self._fail("'{text}' is not a finite real number", node)

@@ -22,6 +22,7 @@ from gdexplorer.core._parse_rules import (
     MAX_LITERAL,
     MAX_LITERAL_DIGITS,
     MAX_NAME_LENGTH,
+    RESERVED,
     column,
     looks_like_call,
 )
@@ -75,15 +76,18 @@ class SourceMap:
         index = max(bisect.bisect_right(self.offsets, offset) - 1, 0)
         return self.tokens[index]
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
+    def span(self, start: int, end: int | None) -> tuple[int, int]:
         """Translate a source range to a range of the typed text."""
+        end = start + 1 if end is None else end
         first, last = self.token_at(start), self.token_at(max(end - 1, start))
         return first.start, max(last.end, first.start)
 
-    def operator_between(self, start: int, end: int) -> Token | None:
-        """Return the first operator token whose source offset lies in ``[start, end)``."""
+    def operator_between(self, start: int | None, end: int) -> Token | None:
+        """Return the first operator (or keyword) whose source offset lies in ``[start, end)``."""
+        start = end if start is None else start
         for token, offset in zip(self.tokens, self.offsets, strict=True):
-            if start <= offset < end and token.kind in ("op", "open"):
+            is_word = token.kind == "name" and keyword.iskeyword(token.text)
+            if start <= offset < end and (token.kind in ("op", "open") or is_word):
                 return token
         return None
 
@@ -164,6 +168,8 @@ def _is_name(token: Token | None) -> bool:
 
 def _declared_names(head: list[Token]) -> list[Token] | None:
     """Match ``f`` or ``f(x, y)`` before a leading '='; return the argument names or None."""
+    if head and head[0].text in RESERVED:
+        return None
     if len(head) == 1 and _is_name(head[0]):
         return []
     if len(head) < 3 or not _is_name(head[0]) or head[1].text != "(" or head[-1].text != ")":
@@ -293,13 +299,16 @@ def _check_pair(text: str, tokens: list[Token], index: int) -> None:
         raise _error(f"something is missing after '{before}'", previous)
     if token.kind == "close" and previous is not None and previous.kind == "open":
         caller = tokens[index - 2] if index >= 2 else None
-        if not (previous.text == "(" and _is_name(caller) and looks_like_call(caller.text)):
+        is_call = caller is not None and _is_name(caller) and looks_like_call(caller.text)
+        if not (previous.text == "(" and is_call):
             inside = f"{previous.text}x + 1{token.text}"
             raise _error(f"empty brackets: put an expression inside, e.g. {inside}", previous)
     if token.kind == "sup" and previous is not None and previous.text in FUNCTIONS:
         name = previous.text
         raise _error(f"write {name}(x){shown} as {name}(x)^{token.text}", token)
-    if token.kind == "sup" and (not _is_operand_end(previous) or previous.kind == "sup"):
+    if token.kind == "sup" and (previous is None or previous.kind == "sup"):
+        raise _error(f"the superscript '{shown}' must follow a number, a name or ')'", token)
+    if token.kind == "sup" and not _is_operand_end(previous):
         raise _error(f"the superscript '{shown}' must follow a number, a name or ')'", token)
 
 

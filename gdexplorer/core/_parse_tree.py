@@ -123,7 +123,7 @@ def _check_size(tree: ast.Expression) -> None:
     count = sum(isinstance(node, ast.expr) for node in ast.walk(tree))
     if count > MAX_NODES:
         raise ExpressionError(f"the function is too long ({count} parts; at most {MAX_NODES})")
-    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
+    stack: list[tuple[ast.expr, int]] = [(tree.body, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
@@ -133,19 +133,18 @@ def _check_size(tree: ast.Expression) -> None:
         for child in ast.iter_child_nodes(node):
             if not isinstance(child, ast.expr):
                 continue
-            chained = (
-                _group(node) is not None and child is node.left and _group(child) == _group(node)
-            )
+            is_left = isinstance(node, ast.BinOp) and child is node.left
+            chained = is_left and _group(node) is not None and _group(child) == _group(node)
             stack.append((child, depth if chained else depth + 1))
 
 
-def _position(node: ast.AST, source_map: SourceMap) -> tuple[str, int]:
+def _position(node: ast.expr, source_map: SourceMap) -> tuple[str, int]:
     """Return the typed text of ``node`` and its 0-based start in the typed text."""
     start, end = source_map.span(node.col_offset, node.end_col_offset)
     return source_map.text[start:end], start
 
 
-def _operator_position(left: ast.AST, right: ast.AST, source_map: SourceMap) -> int | None:
+def _operator_position(left: ast.expr, right: ast.expr, source_map: SourceMap) -> int | None:
     token = source_map.operator_between(left.end_col_offset, right.col_offset)
     return None if token is None else token.start
 
@@ -182,11 +181,14 @@ def _binary_problem(node: ast.BinOp, source_map: SourceMap) -> tuple[str, int | 
     if not isinstance(node.op, _ALLOWED_BINARY):
         symbol = _OPERATOR_SYMBOLS.get(type(node.op), "?")
         return f"'{symbol}' is not supported; use +, -, *, /, ^", position
-    variable_call = isinstance(node.left, ast.Name) and isinstance(node.right, ast.Tuple)
-    if isinstance(node.op, ast.Mult) and variable_call:
-        name = node.left.id
+    left, right = node.left, node.right
+    if (
+        isinstance(node.op, ast.Mult)
+        and isinstance(left, ast.Name)
+        and isinstance(right, ast.Tuple)
+    ):
         segment, start = _position(node, source_map)
-        return f"'{name}' is a variable, not a function, so '{segment}' is not allowed", start
+        return f"'{left.id}' is a variable, not a function, so '{segment}' is not allowed", start
     return None
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from gdexplorer.core.gradients import make_gradient
 from gdexplorer.core.objective import Objective, build_objective, format_point
 from gdexplorer.core.optimizers import Variant, get_variant
 from gdexplorer.core.trajectory import Trajectory, row_columns
+
+if TYPE_CHECKING:
+    from gdexplorer.core.data_engine import DataRun
 
 DIVERGENCE_LIMIT = 1e100
 """A point, f or gradient entry beyond this magnitude counts as diverged."""
@@ -189,7 +193,7 @@ def describe_outcome(code: int, done: int, config: RunConfig, cancelled: bool) -
     return Outcome(StopReason.MAX_ITERATIONS, done, text)
 
 
-def make_run(config: RunConfig) -> Run:
+def make_run(config: RunConfig) -> Run | DataRun:
     """A :class:`Run` for a typed function, or a run on a dataset when ``config.data`` is set.
 
     Both expose ``config``, ``objective`` (``variables``, ``value``, ``gradient``), ``variant``,

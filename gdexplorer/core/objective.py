@@ -84,6 +84,6 @@ def _as_points(points: np.ndarray | Sequence[float], dimension: int) -> np.ndarr
     return x
 
 
-def format_point(variables: Sequence[str], point: Sequence[float]) -> str:
+def format_point(variables: Sequence[str], point: Sequence[float] | np.ndarray) -> str:
     """``x = 1, y = -2`` for messages."""
     return ", ".join(f"{name} = {value:.6g}" for name, value in zip(variables, point, strict=True))

@@ -222,6 +222,8 @@ REFUSED = [
     ("~x", "'~' is not supported", 0),
     ("x == 2", "'==' compares; type only the function, e.g. x^2", 2),
     ("x < y", "'<' compares", 2),
+    ("x in y", "'in' compares", 2),
+    ("sin(x) = x^2", "type only the right-hand side", 7),
     ("x = 2 + x", "'x' is on both sides of '='", 8),
     ("f(x) = f(x)", "'f' is on both sides of '='", 7),
     ("x + y = 2", "type only the right-hand side", 6),

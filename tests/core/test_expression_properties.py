@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import tempfile
 import time
@@ -70,8 +71,7 @@ TOKENS = [
 ]
 
 
-def parse_or_refuse(text: str) -> ParsedFunction | None:
-    """Parse ``text``; only ExpressionError may escape, and never slower than the limit."""
+def _timed_parse(text: str) -> tuple[ParsedFunction | None, float]:
     start = time.perf_counter()
     try:
         result: ParsedFunction | None = parse_function(text)
@@ -79,7 +79,20 @@ def parse_or_refuse(text: str) -> ParsedFunction | None:
         assert str(error)
         assert error.position is None or 0 <= error.position <= len(text)
         result = None
-    elapsed = time.perf_counter() - start
+    return result, time.perf_counter() - start
+
+
+def parse_or_refuse(text: str) -> ParsedFunction | None:
+    """Parse ``text``; only ExpressionError may escape, and never slower than the limit.
+
+    A slow call is measured again with sympy's cache cleared (so the retry is not helped by the
+    first call), which keeps a garbage-collector pause or a busy machine from failing the test.
+    """
+    result, elapsed = _timed_parse(text)
+    if elapsed >= TIME_LIMIT:
+        sympy.core.cache.clear_cache()
+        gc.collect()
+        result, elapsed = _timed_parse(text)
     assert elapsed < TIME_LIMIT, f"{elapsed:.3f} s for {text!r}"
     return result
 

@@ -53,7 +53,7 @@ def hand_written(iterations: int) -> np.ndarray:
 
 def engine(iterations: int) -> np.ndarray:
     config = RunConfig(
-        "(1 - x)^2 + 100*(y - x^2)^2",
+        "(1 - x)^2 + 100(y - x^2)^2",
         (-1.5, 2.0),
         variant="adam",
         learning_rate=LR,

@@ -118,15 +118,25 @@ def _extra_commands():
 def _cmd_run(args: argparse.Namespace) -> int:
     from gdexplorer.core.engine import run_to_end
     from gdexplorer.core.summary import summarize
-    from gdexplorer.core.trajectory import write_csv
 
     config = config_from_args(args)
     trajectory, outcome = run_to_end(config)
     print(summarize(config, trajectory, outcome))
     if args.output:
-        path = write_csv(trajectory, args.output, settings=config.to_dict())
+        path = _write_output(trajectory, args.output, config)
         print(f"Wrote {len(trajectory):,} rows to {path} (settings in {path.with_suffix('.json')})")
     return 0
+
+
+def _write_output(trajectory, path: str, config: RunConfig):
+    """The CSV (with its settings JSON beside it); a run on data also records its batches."""
+    if config.data:
+        from gdexplorer.core.data_export import write_data_csv
+
+        return write_data_csv(trajectory, path, config)
+    from gdexplorer.core.trajectory import write_csv
+
+    return write_csv(trajectory, path, settings=config.to_dict())
 
 
 def _cmd_window(args: argparse.Namespace) -> int:

@@ -57,7 +57,8 @@ class Dataset:
     def describe(self) -> str:
         """``articles (3 examples; columns x1, x2, y)`` for messages and the window."""
         n = len(self)
-        return f"{self.name} ({n:,} example{'s' if n != 1 else ''}; columns {', '.join(self.columns)})"
+        examples = f"{n:,} example{'s' if n != 1 else ''}"
+        return f"{self.name} ({examples}; columns {', '.join(self.columns)})"
 
 
 def load_dataset(source: str) -> Dataset:
@@ -138,8 +139,7 @@ def _header(reader, name: str) -> tuple[str, ...]:
 def _numeric_row(cells: list[str], header: tuple[str, ...], line: int, name: str) -> list[float]:
     if len(cells) != len(header):
         raise DataError(
-            f"{name}, line {line}: {len(cells)} value(s) but the header has "
-            f"{len(header)} columns"
+            f"{name}, line {line}: {len(cells)} value(s) but the header has {len(header)} columns"
         )
     row = []
     for column, cell in zip(header, cells, strict=True):

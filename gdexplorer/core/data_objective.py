@@ -81,6 +81,11 @@ class DataObjective:
         return sympy.lambdify(args, [self.expr, *self.gradient_exprs], "numpy", cse=True)
 
     @cached_property
+    def _every_output_uses_data(self) -> bool:
+        """Whether the loss and each partial derivative come out as arrays over a batch."""
+        return all(e.has(*self.data_symbols) for e in (self.expr, *self.gradient_exprs))
+
+    @cached_property
     def _loss_fn(self) -> Callable:
         return sympy.lambdify([*self.symbols, *self.data_symbols], [self.expr], "numpy")
 
@@ -94,21 +99,21 @@ class DataObjective:
         return self._polynomial is not None
 
     def example_values_and_gradients(
-        self, point: Sequence[float], indices: np.ndarray | slice = slice(None)
+        self, point: np.ndarray | Sequence[float], indices: np.ndarray | slice = slice(None)
     ) -> tuple[np.ndarray, np.ndarray]:
         """Loss ``(n,)`` and gradient ``(n, d)`` of each example ``indices`` at ``point``."""
         stacked = self._per_example(point, indices)
         return stacked[0], stacked[1:].T
 
     def batch_value_and_gradient(
-        self, point: Sequence[float], indices: np.ndarray | slice = slice(None)
+        self, point: np.ndarray | Sequence[float], indices: np.ndarray | slice = slice(None)
     ) -> tuple[float, np.ndarray]:
         """The mean loss and mean gradient over the examples ``indices`` (one update's work)."""
         with np.errstate(all="ignore"):
             return self.batch_means_unchecked(point, indices)
 
     def batch_means_unchecked(
-        self, point: Sequence[float], indices: np.ndarray | slice
+        self, point: np.ndarray | Sequence[float], indices: np.ndarray | slice
     ) -> tuple[float, np.ndarray]:
         """:meth:`batch_value_and_gradient` for a caller that has set ``np.errstate``."""
         if isinstance(indices, slice):
@@ -117,10 +122,15 @@ class DataObjective:
             columns = self._columns.take(indices, axis=1)
         n = columns.shape[1]
         outs = self._loss_and_gradient_fn(*point, *columns)
+        if self._every_output_uses_data:  # one reduction over a (1 + d, n) stack
+            means = _sum(outs, axis=1) / n
+            return float(means[0]), means[1:]
         means = [float(_sum(o)) / n if np.ndim(o) else float(o) for o in outs]
         return means[0], np.array(means[1:])
 
-    def _per_example(self, point: Sequence[float], indices: np.ndarray | slice) -> np.ndarray:
+    def _per_example(
+        self, point: np.ndarray | Sequence[float], indices: np.ndarray | slice
+    ) -> np.ndarray:
         columns = self._columns[:, indices]
         n = columns.shape[1]
         with np.errstate(all="ignore"):
@@ -135,44 +145,41 @@ class DataObjective:
             if self.expr.is_nonnegative:  # the mean of squares is >= 0: remove round-off
                 np.maximum(out, 0.0, out=out)
             return out
-        return self._blockwise(x, self._loss_fn)[..., 0]
+        return self._blockwise(x, self._loss_fn, 1)[..., 0]
 
     def gradient(self, points: np.ndarray | Sequence[float]) -> np.ndarray:
         """The full-data mean gradient at ``points`` (shape ``(..., d)``) -> ``(..., d)``."""
         x = _as_points(points, self.dimension)
         if self._polynomial is not None:
             return self._polynomial.gradient(x)
-        return self._blockwise(x, lambda *a: self._loss_and_gradient_fn(*a)[1:])
+        return self._blockwise(x, self._loss_and_gradient_fn, 1 + self.dimension)[..., 1:]
 
     def value_and_gradient(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`value` and :meth:`gradient` together, in one pass over the examples."""
         x = _as_points(points, self.dimension)
         if self._polynomial is not None:
             return self.value(x), self.gradient(x)
-        both = self._blockwise(x, self._loss_and_gradient_fn)
+        both = self._blockwise(x, self._loss_and_gradient_fn, 1 + self.dimension)
         return both[..., 0], both[..., 1:]
 
-    def _blockwise(self, x: np.ndarray, fn: Callable) -> np.ndarray:
+    def _blockwise(self, x: np.ndarray, fn: Callable, outputs: int) -> np.ndarray:
         """Mean over the examples of ``fn``'s outputs, for every point: ``(..., outputs)``."""
         flat = x.reshape(-1, self.dimension)
         columns = self._columns
         n = columns.shape[1]
         per_block = max(1, BLOCK_ELEMENTS // max(n, 1))
         example_block = min(n, BLOCK_ELEMENTS)
-        sums: np.ndarray | None = None
-        for p0 in range(0, len(flat), per_block):
-            params = [c[:, None] for c in flat[p0 : p0 + per_block].T]
-            for e0 in range(0, n, example_block):
-                data = [c[None, e0 : e0 + example_block] for c in columns]
-                shape = (len(params[0]), data[0].shape[1])
-                with np.errstate(all="ignore"):
+        sums = np.zeros((len(flat), outputs))
+        with np.errstate(all="ignore"):
+            for p0 in range(0, len(flat), per_block):
+                params = [c[:, None] for c in flat[p0 : p0 + per_block].T]
+                for e0 in range(0, n, example_block):
+                    data = [c[None, e0 : e0 + example_block] for c in columns]
+                    shape = (len(params[0]), data[0].shape[1])
                     outs = fn(*params, *data)
-                part = np.stack([np.broadcast_to(o, shape).sum(axis=1) for o in outs], axis=-1)
-                if sums is None:
-                    sums = np.zeros((len(flat), part.shape[1]))
-                sums[p0 : p0 + len(part)] += part
-        assert sums is not None
-        return (sums / n).reshape(*x.shape[:-1], -1)
+                    part = [np.broadcast_to(o, shape).sum(axis=1) for o in outs]
+                    sums[p0 : p0 + len(params[0])] += np.stack(part, axis=-1)
+        return (sums / n).reshape(*x.shape[:-1], outputs)
 
 
 def build_data_objective(

@@ -58,6 +58,10 @@ class _FastPrinter(PythonCodePrinter):
         if base.is_Symbol and exponent.is_Integer and 2 <= int(exponent) <= 4:
             factor = self.parenthesize(base, 100)
             return "(" + "*".join([factor] * int(exponent)) + ")"
+        if not exponent.is_Integer and abs(exponent) != sympy.S.Half:
+            # math.pow raises ValueError for a negative base and a fractional exponent, where
+            # ** would quietly return a complex number.
+            return f"math.pow({self._print(base)}, {self._print(exponent)})"
         return super()._print_Pow(expr, rational=rational)
 
 
@@ -85,7 +89,7 @@ def build_fused_loop(
         lines.append(f"    _q{i} = {sign}_g{i}")
         lines += ["    " + eq for eq in _coordinate_equations(variant, i, constants)]
     lines += [f"    {p} = {p} + {s}" for p, s in zip(point, steps, strict=True)]
-    lines += ["    " + line for line in _value_and_gradient(objective, gradient_mode, h)]
+    lines += ["    " + line for line in value_and_gradient_lines(objective, gradient_mode, h)]
     # Squares overflow to inf and NaN compares false, so these also catch non-finite values.
     lines.append(f"    _gn = {_sum_of_squares(grads)}")
     lines.append(f"    _sn = {_sum_of_squares(steps)}")
@@ -114,7 +118,9 @@ def _wrap(lines: list[str], state_names: list[str], d: int, mode: str, objective
     ]
     if mode != "symbolic":
         args = ", ".join(f"_p{i}" for i in range(d))
-        header.append(f"    def _fn({args}):\n        return {_print(_renamed(objective)[0])}")
+        header.append(
+            f"    def _fn({args}):\n        return {print_python(renamed_expressions(objective)[0])}"
+        )
     body = ["    try:"] + ["        " + line for line in lines]
     footer = [
         "    except (ValueError, ZeroDivisionError):",
@@ -128,24 +134,26 @@ def _wrap(lines: list[str], state_names: list[str], d: int, mode: str, objective
     return "\n".join(header + body + footer).replace("_pack()", f"({state},)") + "\n"
 
 
-def _renamed(objective: Objective) -> list[sympy.Expr]:
+def renamed_expressions(objective: Objective) -> list[sympy.Expr]:
     """f and its gradient with the user's symbols replaced by ``_p0, _p1, ...``."""
     mapping = {s: sympy.Symbol(f"_p{i}", real=True) for i, s in enumerate(objective.parsed.symbols)}
     return [e.xreplace(mapping) for e in (objective.expr, *objective.gradient_exprs)]
 
 
-def _print(expr: sympy.Expr) -> str:
+def print_python(expr: sympy.Expr) -> str:
     return _FastPrinter({"fully_qualified_modules": True}).doprint(expr)
 
 
-def _value_and_gradient(objective: Objective, mode: str, h: float) -> list[str]:
+def value_and_gradient_lines(objective: Objective, mode: str, h: float) -> list[str]:
     """Lines that set ``_f`` and ``_g0.._g{d-1}`` at the current point."""
     d = objective.dimension
     if mode == "symbolic":
-        common, reduced = sympy.cse(_renamed(objective), symbols=sympy.numbered_symbols("_c"))
-        out = [f"{name} = {_print(value)}" for name, value in common]
-        out.append(f"_f = {_print(reduced[0])}")
-        out += [f"_g{i} = {_print(reduced[i + 1])}" for i in range(d)]
+        common, reduced = sympy.cse(
+            renamed_expressions(objective), symbols=sympy.numbered_symbols("_c")
+        )
+        out = [f"{name} = {print_python(value)}" for name, value in common]
+        out.append(f"_f = {print_python(reduced[0])}")
+        out += [f"_g{i} = {print_python(reduced[i + 1])}" for i in range(d)]
         return out
     out = [f"_f = _fn({', '.join(f'_p{i}' for i in range(d))})"]
     for i in range(d):

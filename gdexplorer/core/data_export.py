@@ -24,7 +24,7 @@ import numpy as np
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data import load_dataset
 from gdexplorer.core.data_engine import BatchSchedule
-from gdexplorer.core.trajectory import Trajectory, _atomic_write, _float_text
+from gdexplorer.core.trajectory import Trajectory, atomic_write, float_text
 
 
 def data_csv_header(trajectory: Trajectory) -> list[str]:
@@ -54,11 +54,11 @@ def data_csv_text(trajectory: Trajectory, schedule: BatchSchedule) -> str:
         else:
             batch = " ".join(map(str, schedule.batch_indices(k).tolist()))
             epoch = str(schedule.epoch_of(k))
-            used = [_float_text(g) for g in used_gradients[k - 1]]
-        head = [_float_text(v) for v in numbers[k]]
+            used = [float_text(g) for g in used_gradients[k - 1]]
+        head = [float_text(v) for v in numbers[k]]
         if k == 0:
             head[-1] = ""  # no batch yet
-        writer.writerow([str(k), epoch, batch, *head, *used, *map(_float_text, rest[k])])
+        writer.writerow([str(k), epoch, batch, *head, *used, *map(float_text, rest[k])])
     return buffer.getvalue()
 
 
@@ -77,6 +77,6 @@ def write_data_csv(
         n_examples = len(load_dataset(config.data or ""))
         schedule = BatchSchedule(n_examples, config.batch_size, config.seed)
     target = Path(path)
-    _atomic_write(target, data_csv_text(trajectory, schedule))
-    _atomic_write(target.with_suffix(".json"), json.dumps(config.to_dict(), indent=2) + "\n")
+    atomic_write(target, data_csv_text(trajectory, schedule))
+    atomic_write(target.with_suffix(".json"), json.dumps(config.to_dict(), indent=2) + "\n")
     return target

@@ -15,6 +15,7 @@ import ast
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,7 @@ from gdexplorer.core.explain_math import (
     symbol,
 )
 from gdexplorer.core.optimizers import equation_names
-from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.core.trajectory import Trajectory, row_columns
 
 
 @dataclass(frozen=True)
@@ -92,21 +93,22 @@ def explain(run: Any, trajectory: Trajectory, index: int) -> WorkedExample:
     if not 0 <= index < rows:
         raise IndexError(f"iteration {index} is not recorded (0 .. {rows - 1})")
     config = run.config
-    point = trajectory.points[index].copy()
-    gradient = trajectory.gradients[index].copy()
+    window = _window(trajectory, index)  # rows k and k + 1 only: no copy of a long run
+    point = window.points[0].copy()
+    gradient = window.gradients[0].copy()
     exact, absolute, relative = _gradient_check(run, point, gradient)
     update, reason = None, None
     if index + 1 < rows:
-        update = _update(run, trajectory, index)
+        update = _update(run, window, index)
     else:
         reason = _no_update_reason(run, index)
     return WorkedExample(
         index=index,
         variables=tuple(trajectory.variables),
         point=point,
-        value=float(trajectory.values[index]),
+        value=float(window.values[0]),
         gradient=gradient,
-        arrived_step=trajectory.steps[index].copy() if index > 0 else None,
+        arrived_step=window.steps[0].copy() if index > 0 else None,
         gradient_mode=str(config.gradient),
         exact_gradient=exact,
         absolute_error=absolute,
@@ -137,15 +139,28 @@ def _no_update_reason(run: Any, index: int) -> str:
     return f"No further update was made: {outcome.message}."
 
 
-def _update(run: Any, trajectory: Trajectory, index: int) -> Update:
-    """Row k's gradient and state, row k + 1's step, state and point, and the equations."""
+def _window(trajectory: Trajectory, index: int) -> Trajectory:
+    """Rows ``index`` and ``index + 1`` (when recorded) as a small trajectory of their own."""
+    base = len(row_columns(trajectory.variables, trajectory.state_slots))
+    window = Trajectory(
+        trajectory.variables, trajectory.state_slots, trajectory.columns[base:], capacity=2
+    )
+    window.append(trajectory.rows[index : index + 2])
+    return window
+
+
+def _update(run: Any, window: Trajectory, index: int) -> Update:
+    """Row k's gradient and state, row k + 1's step, state and point, and the equations.
+
+    ``window`` holds rows k and k + 1; ``index`` is k, for the subscripts.
+    """
     config, variant = run.config, run.variant
-    grad = trajectory.gradients[index]
+    grad = window.gradients[0]
     used = -grad if config.maximize else grad.copy()
     t = index + 1
-    before = {slot: trajectory.state(slot)[index] for slot in variant.state_slots}
-    after = {slot: trajectory.state(slot)[index + 1].copy() for slot in variant.state_slots}
-    step = trajectory.steps[index + 1].copy()
+    before = {slot: window.state(slot)[0] for slot in variant.state_slots}
+    after = {slot: window.state(slot)[1].copy() for slot in variant.state_slots}
+    step = window.steps[1].copy()
     hyper = dict(run.hyperparameters)
     numbers: dict[str, Any] = {"g": used, "t": t, "lr": float(config.learning_rate), **hyper}
     numbers.update(before)
@@ -153,7 +168,7 @@ def _update(run: Any, trajectory: Trajectory, index: int) -> Update:
     equations = []
     for line in getattr(variant, "step_equations", ()):
         target, expr = _split(line)
-        value = eval(compile(ast.Expression(expr), "<step>", "eval"), {"sqrt": math.sqrt}, numbers)
+        value = eval(_compiled_scalar(line), {"sqrt": math.sqrt}, numbers)  # our constants only
         equations.append(_equation(target, expr, numbers, subscripts, index + 1, value))
         numbers[target] = float(value)
     for line in variant.equations:
@@ -173,8 +188,8 @@ def _update(run: Any, trajectory: Trajectory, index: int) -> Update:
         used_gradient=used,
         equations=tuple(equations),
         step=step,
-        next_point=trajectory.points[index + 1].copy(),
-        next_value=float(trajectory.values[index + 1]),
+        next_point=window.points[1].copy(),
+        next_value=float(window.values[1]),
         state=after,
         corrected=_bias_corrected(after, hyper, t),
         effective_learning_rate=effective,
@@ -190,6 +205,13 @@ def _bias_corrected(state: Mapping[str, np.ndarray], hyper: Mapping[str, float],
     return out
 
 
+@cache
+def _compiled_scalar(line: str):
+    """A step equation's right-hand side, compiled once (the variants' constants, not input)."""
+    return compile(ast.Expression(_split(line)[1]), "<step equation>", "eval")
+
+
+@cache
 def _split(line: str) -> tuple[str, ast.expr]:
     assign = ast.parse(line).body[0]
     assert isinstance(assign, ast.Assign) and isinstance(assign.targets[0], ast.Name)
@@ -221,10 +243,11 @@ def sections(example: WorkedExample) -> tuple[Section, ...]:
     """The worked example as titled lines: the iterate, the gradient check, the update."""
     k = example.index
     sub = subscript(k)
+    derivative = "f′" if len(example.variables) == 1 else "∇f"
     lines = [
         (f"x{sub}", format_vector(example.point)),
         (f"f(x{sub})", format_number(example.value)),
-        (f"∇f(x{sub})", format_vector(example.gradient)),
+        (f"{derivative}(x{sub})", format_vector(example.gradient)),
     ]
     if example.arrived_step is not None:
         previous = subscript(k - 1)
@@ -241,6 +264,7 @@ def sections(example: WorkedExample) -> tuple[Section, ...]:
 
 def _gradient_section(example: WorkedExample) -> Section:
     mode = "central" if example.gradient_mode == "central" else "forward"
+    assert example.exact_gradient is not None and example.absolute_error is not None
     lines = (
         (f"{mode} difference", format_vector(example.gradient)),
         ("exact ∇f", format_vector(example.exact_gradient)),
@@ -258,10 +282,11 @@ def _update_sections(example: WorkedExample, update: Update) -> list[Section]:
         + [f"{SYMBOLS.get(n, n)} = {format_number(v)}" for n, v in update.hyperparameters.items()]
     )
     lines: list[tuple[str, str]] = [("rule", f"{update.variant_title}: {settings}")]
+    nabla = "f′" if len(example.variables) == 1 else "∇f"
     if example.maximize:
-        lines.append(("maximize", f"g{now} = −∇f(x{now}): the gradient is negated"))
+        lines.append(("maximize", f"g{now} = −{nabla}(x{now}): the gradient is negated"))
     else:
-        lines.append(("", f"g{now} = ∇f(x{now})"))
+        lines.append(("", f"g{now} = {nabla}(x{now})"))
     if update.uses_counter:
         lines.append(("", f"t = {update.t} (updates so far, this one included)"))
     for eq in update.equations:
@@ -270,7 +295,7 @@ def _update_sections(example: WorkedExample, update: Update) -> list[Section]:
         lines.append(("", f"   = {format_vector(eq.result)}"))
     point = format_vector(example.point)
     lines.append(("", f"x{nxt} = x{now} + step{nxt}"))
-    lines.append(("", f"   = {point} + {format_vector(update.step)}"))
+    lines.append(("", f"   = {point} + {_summand(update.step)}"))
     lines.append(("", f"   = {format_vector(update.next_point)}"))
     lines.append(("", f"f(x{nxt}) = {format_number(update.next_value)}"))
     out = [Section(f"Update {k:,} → {k + 1:,}", tuple(lines))]
@@ -283,19 +308,27 @@ def _state_section(update: Update, nxt: str) -> Section:
     for slot, value in update.state.items():
         meaning = SLOT_MEANINGS.get(slot, "")
         if slot == "s" and "rho" in update.hyperparameters:
-            meaning = "decaying average of squared gradients"
-        lines.append((f"{slot}{nxt}", f"{format_vector(value)}   {meaning}"))
+            meaning = "average of g²"
+        lines.append((meaning, f"{slot}{nxt} = {format_vector(value)}"))
     for slot, value in update.corrected.items():
         beta = "β₁" if slot == "m" else "β₂"
-        label = f"{slot}\u0302{nxt} = {slot}{nxt} / (1 − {beta}ᵗ)"
-        lines.append((label, format_vector(value)))
+        hat = f"{slot}\u0302{nxt}"
+        lines.append(
+            ("bias-corrected", f"{hat} = {slot}{nxt} / (1 − {beta}ᵗ) = {format_vector(value)}")
+        )
     effective = ", ".join(
         "—" if np.isnan(v) else format_number(v) for v in update.effective_learning_rate
     )
     if update.effective_learning_rate.size > 1:
         effective = f"({effective})"
-    lines.append(("effective lr = −step / g", effective))
+    lines.append(("effective lr", f"−step / g = {effective}"))
     return Section("State after the update", tuple(lines))
+
+
+def _summand(values: np.ndarray) -> str:
+    """A vector, or a number in parentheses when negative (``x + (-0.5)``)."""
+    text = format_vector(values)
+    return f"({text})" if text.startswith("-") else text
 
 
 def as_text(example: WorkedExample) -> str:

@@ -26,10 +26,10 @@ SYMBOLS = {
     "bias_correction2_sqrt": "√c₂",
 }
 SLOT_MEANINGS = {
-    "b": "velocity (running sum of past gradients)",
-    "s": "accumulated squared gradients",
-    "m": "first moment: average gradient",
-    "v": "second moment: average squared gradient",
+    "b": "velocity",
+    "s": "sum of squared g",
+    "m": "1st moment (mean g)",
+    "v": "2nd moment (mean g²)",
 }
 
 
@@ -82,7 +82,7 @@ def render(node: ast.expr, name_text: Callable[[str], str]) -> tuple[str, int]:
     if isinstance(node, ast.Name):
         text = name_text(node.id)
         return text, 0 if text.startswith("-") else _ATOM  # a negative number gets parentheses
-    if isinstance(node, ast.Constant):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
         return format_number(node.value), _ATOM
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         inner, prec = render(node.operand, name_text)

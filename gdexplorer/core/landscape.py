@@ -15,8 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
-GRID_SIZE = 160
-"""Samples per side of a contour grid: smooth at plot sizes, a few ms to evaluate."""
+GRID_SIZE = 200
+"""Samples per side of a contour grid: about 4 screen pixels per cell, a few ms to evaluate."""
 
 CURVE_SIZE = 800
 """Samples of a 1-D curve."""
@@ -81,7 +81,7 @@ def sample_curve(
     objective: Evaluable,
     x_range: tuple[float, float],
     axis: int = 0,
-    through: Sequence[float] | None = None,
+    through: np.ndarray | Sequence[float] | None = None,
     size: int = CURVE_SIZE,
 ) -> Landscape:
     """f along variable ``axis`` over ``x_range`` (the other variables fixed at ``through``)."""
@@ -97,7 +97,7 @@ def sample_grid(
     x_range: tuple[float, float],
     y_range: tuple[float, float],
     axes: tuple[int, int] = (0, 1),
-    through: Sequence[float] | None = None,
+    through: np.ndarray | Sequence[float] | None = None,
     size: int = GRID_SIZE,
 ) -> Landscape:
     """f over a rectangle of variables ``axes``: the plane (2 variables) or a 2-D slice.
@@ -114,16 +114,16 @@ def sample_grid(
     return Landscape(tuple(axes), (x, y), evaluate(objective, points), base)
 
 
-def _base_point(objective: Evaluable, through: Sequence[float] | None) -> np.ndarray:
+def _base_point(objective: Evaluable, through: np.ndarray | Sequence[float] | None) -> np.ndarray:
     if through is None:
         return np.zeros(objective.dimension)
     return np.asarray(through, dtype=float).reshape(objective.dimension).copy()
 
 
 def choose_range(
-    start: Sequence[float],
+    start: np.ndarray | Sequence[float],
     points: np.ndarray | Sequence[Sequence[float]] = (),
-    minima: Sequence[Sequence[float]] = (),
+    minima: np.ndarray | Sequence[Sequence[float]] = (),
     margin: float = 0.25,
 ) -> tuple[tuple[float, float], ...]:
     """Per variable, an interval covering the start, the path and the minima, with room around.
@@ -147,6 +147,60 @@ def choose_range(
     pad = np.maximum((high - low) * margin, 0.1 * scale)
     pad = np.where(high - low == 0, scale, pad)
     return tuple((float(lo), float(hi)) for lo, hi in zip(low - pad, high + pad, strict=True))
+
+
+def initial_view(
+    objective: Evaluable,
+    axes: tuple[int, ...],
+    start: np.ndarray | Sequence[float],
+    points: np.ndarray | Sequence[Sequence[float]] = (),
+    minima: Sequence[Sequence[float]] = (),
+    plot_range: Sequence[tuple[float, float]] | None = None,
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The plotted (horizontal, vertical) ranges for a function, before any zooming.
+
+    ``plot_range`` (a preset's) if given, else :func:`choose_range` around the start, the path
+    and the minima, for the variables ``axes``. With one variable the vertical range is f's
+    over that interval (:func:`value_range`), including f at the start.
+    """
+    if plot_range is not None:
+        ranges = tuple((float(lo), float(hi)) for lo, hi in plot_range)
+    else:
+        ranges = choose_range(start, points, minima)
+    if len(axes) == 1:
+        x_range = ranges[axes[0]]
+        curve = sample_curve(objective, x_range, axes[0], start)
+        at_start = evaluate(objective, np.asarray(start, dtype=float)[None, :])
+        return x_range, value_range(curve.values, [float(at_start[0])])
+    return ranges[axes[0]], ranges[axes[1]]
+
+
+def grown_range(
+    current: tuple[tuple[float, float], tuple[float, float]],
+    points: np.ndarray,
+    first_span: tuple[float, float],
+    max_zoom_out: float = 50.0,
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The view ``current`` widened to include ``points`` (shape ``(n, 2)``), with 10% room.
+
+    It never shrinks (a streaming path only grows), and never grows beyond ``max_zoom_out``
+    times ``first_span`` around its centre: a diverging run would otherwise zoom out to 1e100
+    and leave nothing of the landscape to see. Non-finite points are ignored.
+    """
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    finite = points[np.all(np.isfinite(points), axis=1)]
+    if len(finite) == 0:
+        return current
+    low, high = finite.min(axis=0), finite.max(axis=0)
+    out = []
+    for (lo, hi), a, b, first in zip(current, low, high, first_span, strict=True):
+        if a >= lo and b <= hi:
+            out.append((lo, hi))
+            continue
+        pad = 0.1 * max(hi - lo, b - a)
+        cap, centre = max_zoom_out * first / 2, (lo + hi) / 2
+        out.append((max(min(lo, a - pad), centre - cap), min(max(hi, b + pad), centre + cap)))
+    return out[0], out[1]
 
 
 def value_range(values: np.ndarray, include: Sequence[float] = ()) -> tuple[float, float]:

@@ -82,30 +82,31 @@ class Trajectory:
     def has_column(self, name: str) -> bool:
         return name in self._index
 
-    def _block(self, prefix: str) -> np.ndarray:
-        idx = [self._index[f"{prefix}{v}"] for v in self.variables]
-        return self.rows[:, idx]
+    # The column groups are contiguous (see row_columns), so each is a view, never a copy.
 
     @property
     def points(self) -> np.ndarray:
-        idx = [self._index[v] for v in self.variables]
-        return self.rows[:, idx]
+        return self.rows[:, : len(self.variables)]
 
     @property
     def values(self) -> np.ndarray:
-        return self.column("f")
+        return self.rows[:, len(self.variables)]
 
     @property
     def gradients(self) -> np.ndarray:
-        return self._block("grad_")
+        d = len(self.variables)
+        return self.rows[:, d + 1 : 2 * d + 1]
 
     @property
     def steps(self) -> np.ndarray:
-        return self._block("step_")
+        d = len(self.variables)
+        return self.rows[:, 2 * d + 1 : 3 * d + 1]
 
     def state(self, slot: str) -> np.ndarray:
         """The optimizer state slot (``b``, ``s``, ``m``, ``v``) per row."""
-        return self._block(f"{slot}_")
+        d = len(self.variables)
+        first = 3 * d + 1 + self.state_slots.index(slot) * d
+        return self.rows[:, first : first + d]
 
     @property
     def gradient_norms(self) -> np.ndarray:
@@ -149,18 +150,18 @@ def write_csv(
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in table:
-        writer.writerow([str(int(row[0])), *(_float_text(x) for x in row[1:])])
-    _atomic_write(target, buffer.getvalue())
+        writer.writerow([str(int(row[0])), *(float_text(x) for x in row[1:])])
+    atomic_write(target, buffer.getvalue())
     if settings is not None:
-        _atomic_write(target.with_suffix(".json"), json.dumps(settings, indent=2) + "\n")
+        atomic_write(target.with_suffix(".json"), json.dumps(settings, indent=2) + "\n")
     return target
 
 
-def _float_text(value: float) -> str:
+def float_text(value: float) -> str:
     return repr(float(value)) if math.isfinite(value) else ("nan" if math.isnan(value) else "")
 
 
-def _atomic_write(target: Path, text: str) -> None:
+def atomic_write(target: Path, text: str) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
         raise ExportError(f"cannot write {target}: the folder {directory} does not exist")

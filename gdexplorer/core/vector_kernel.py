@@ -19,6 +19,7 @@ overflow, exactly as the single-run engine does.
 
 from __future__ import annotations
 
+import ast
 import math
 from collections.abc import Callable
 
@@ -37,10 +38,6 @@ OUTSIDE_DOMAIN, OVERFLOW, FINITE = range(3)
 
 class _NumpyKernelPrinter(NumPyPrinter):
     """numpy source printed the way the single-run loop's printer prints Python floats."""
-
-    def _print_Integer(self, expr):  # noqa: N802 (sympy's naming)
-        value = int(expr)
-        return repr(float(value)) if abs(value) < 2**53 else str(value)
 
     def _print_Pow(self, expr, rational=False):  # noqa: N802 (sympy's naming)
         base, exponent = expr.as_base_exp()
@@ -65,33 +62,52 @@ def build_kernel(objective: Objective, mode: str = "symbolic", h: float = 1e-5) 
     """
     d = objective.dimension
     args = ", ".join(f"_p{i}" for i in range(d))
-    lines = ["def _kernel(_points):", f"    ({args},) = _points", "    _shape = _points.shape[1:]"]
+    lines = [f"({args},) = _points", "_shape = _points.shape[1:]"]
     if mode == "symbolic":
-        common, reduced = sympy.cse(codegen._renamed(objective), symbols=sympy.numbered_symbols("_c"))
-        lines += [f"    {name} = {_print(value)}" for name, value in common]
-        lines.append(f"    _f = {_print(reduced[0])}")
-        lines += [f"    _g{i} = {_print(reduced[i + 1])}" for i in range(d)]
+        renamed = codegen.renamed_expressions(objective)
+        common, reduced = sympy.cse(renamed, symbols=sympy.numbered_symbols("_c"))
+        lines += [f"{name} = {_print(value)}" for name, value in common]
+        lines.append(f"_f = {_print(reduced[0])}")
+        gradient = [_print(component) for component in reduced[1:]]
     else:
-        lines.append(f"    def _fn({args}):\n        return {_print(codegen._renamed(objective)[0])}")
-        lines.append(f"    _f = _fn({args})")
-        for i in range(d):
-            ahead = ", ".join(f"_p{j} + {h!r}" if j == i else f"_p{j}" for j in range(d))
-            behind = ", ".join(f"_p{j} - {h!r}" if j == i else f"_p{j}" for j in range(d))
-            if mode == "central":
-                lines.append(f"    _g{i} = (_fn({ahead}) - _fn({behind})) / (2 * {h!r})")
-            else:
-                lines.append(f"    _g{i} = (_fn({ahead}) - _f) / {h!r}")
-    # A constant (or a component that does not depend on the point) prints as a number.
-    lines.append("    _grad = numpy.empty((len(_points),) + _shape)")
-    lines += [f"    _grad[{i}] = _g{i}" for i in range(d)]
-    lines.append("    return (_f if numpy.ndim(_f) else numpy.full(_shape, float(_f))), _grad")
+        lines.append(f"def _fn({args}):\n        return {_print(codegen.renamed_expressions(objective)[0])}")
+        lines.append(f"_f = _fn({args})")
+        gradient = [_difference(i, d, mode, h) for i in range(d)]
+    lines.append("_grad = numpy.empty((len(_points),) + _shape)")
+    lines += [_into(f"_grad[{i}]", text) for i, text in enumerate(gradient)]
+    lines.append("return (_f if numpy.ndim(_f) else numpy.full(_shape, float(_f))), _grad")
+    source = "def _kernel(_points):\n" + "".join(f"    {line}\n" for line in lines)
     scope: dict = {"numpy": np}
-    source = "\n".join(lines) + "\n"
     exec(compile(source, "<gdexplorer vector kernel>", "exec"), scope)  # generated, see docstring
     return scope["_kernel"]
 
 
-def build_scalar_check(objective: Objective, mode: str = "symbolic", h: float = 1e-5):
+def _difference(i: int, d: int, mode: str, h: float) -> str:
+    """Gradient component ``i`` by a finite difference, written as the single-run loop writes it."""
+    ahead = ", ".join(f"_p{j} + {h!r}" if j == i else f"_p{j}" for j in range(d))
+    if mode == "central":
+        behind = ", ".join(f"_p{j} - {h!r}" if j == i else f"_p{j}" for j in range(d))
+        return f"(_fn({ahead}) - _fn({behind})) / (2 * {h!r})"
+    return f"(_fn({ahead}) - _f) / {h!r}"
+
+
+_UFUNCS = {ast.Add: "add", ast.Sub: "subtract", ast.Mult: "multiply", ast.Div: "true_divide"}
+
+
+def _into(target: str, expression: str) -> str:
+    """A statement storing ``expression`` in ``target``: when its last operation is ``+ - * /``
+    it is computed straight into ``target`` (``out=``), which saves a copy; the operations and
+    their order are unchanged, so are the results."""
+    tree = ast.parse(expression, mode="eval").body
+    if isinstance(tree, ast.BinOp) and type(tree.op) in _UFUNCS:
+        left, right = ast.unparse(tree.left), ast.unparse(tree.right)
+        return f"numpy.{_UFUNCS[type(tree.op)]}({left}, {right}, out={target})"
+    return f"{target}[...] = {expression}"
+
+
+def build_scalar_check(
+    objective: Objective, mode: str = "symbolic", h: float = 1e-5
+) -> Callable[[np.ndarray], int]:
     """``check(point) -> OUTSIDE_DOMAIN | OVERFLOW | FINITE`` with the single-run loop's code.
 
     The single-run loop evaluates f and the gradient with Python floats and ``math``; a domain
@@ -103,9 +119,9 @@ def build_scalar_check(objective: Objective, mode: str = "symbolic", h: float = 
     args = ", ".join(f"_p{i}" for i in range(d))
     lines = [f"def _check({args}):"]
     if mode != "symbolic":
-        expr = codegen._print(codegen._renamed(objective)[0])
+        expr = codegen.print_python(codegen.renamed_expressions(objective)[0])
         lines.append(f"    def _fn({args}):\n        return {expr}")
-    lines += [f"    {line}" for line in codegen._value_and_gradient(objective, mode, h)]
+    lines += [f"    {line}" for line in codegen.value_and_gradient_lines(objective, mode, h)]
     lines.append(f"    return (_f, {', '.join(f'_g{i}' for i in range(d))},)")
     scope: dict = {"math": math}
     exec(compile("\n".join(lines) + "\n", "<gdexplorer scalar check>", "exec"), scope)

@@ -28,15 +28,15 @@ import numpy as np
 
 from gdexplorer.core import optimizers
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.engine import BATCH_SECONDS, DIVERGENCE_LIMIT, StopReason
+from gdexplorer.core.engine import DIVERGENCE_LIMIT, StopReason
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.gradients import check_gradient_mode, make_gradient
 from gdexplorer.core.objective import Objective, build_objective
 from gdexplorer.core.vector_kernel import OUTSIDE_DOMAIN, build_kernel, build_scalar_check
+from gdexplorer.core.vector_lanes import CODE, REASONS, Lanes, PathRecorder, Results, Watcher
 
-REASONS: tuple[StopReason, ...] = tuple(StopReason)
-"""``ManyResult.reason_codes`` index into this tuple."""
-CODE = {reason: code for code, reason in enumerate(REASONS)}
+__all__ = ["CODE", "REASONS", "ManyResult", "ProgressFn", "run_many", "run_many_from_config"]
+
 CHECK_EVERY = 8
 """Iterations between looks at the cancel flag and the clock (for progress)."""
 MAX_PATH_VALUES = 50_000_000
@@ -88,58 +88,27 @@ class ManyResult:
         return self.stopped_by(StopReason.GRADIENT_SMALL, StopReason.STEP_SMALL)
 
 
-@dataclass
-class _Lanes:
-    """The lanes still running, as ``(d, A)`` arrays, and the variant's state."""
+class _Plan:
+    """What every iteration needs and no iteration changes: the rule, tolerances, kernel."""
 
-    index: np.ndarray
-    points: np.ndarray
-    values: np.ndarray
-    grads: np.ndarray
-    state: optimizers.OptimizerState
-    learning_rate: float | np.ndarray
+    def __init__(self, objective: Objective, variant, overrides, mode: str, h: float,
+                 tolerances: tuple[float, float], maximize: bool) -> None:  # fmt: skip
+        self.objective, self.mode, self.h = objective, mode, h
+        self.variant = variant
+        self.hyperparameters = variant.hyperparameters(overrides)
+        self.tol_grad_sq, self.tol_step_sq = tolerances[0] ** 2, tolerances[1] ** 2
+        self.maximize = maximize
+        self.kernel = build_kernel(objective, mode, h)
+        self._check: Callable[[np.ndarray], int] | None = None
 
-    def keep(self, mask: np.ndarray) -> None:
-        """Drop the lanes where ``mask`` is False."""
-        self.index = self.index[mask]
-        self.points, self.values, self.grads = (
-            self.points[:, mask],
-            self.values[mask],
-            self.grads[:, mask],
-        )
-        slots = {name: array[:, mask] for name, array in self.state.slots.items()}
-        self.state = optimizers.OptimizerState(self.state.t, slots)
-        if isinstance(self.learning_rate, np.ndarray):
-            self.learning_rate = self.learning_rate[:, mask]
-
-
-class _Results:
-    """The per-lane outputs, filled in as lanes stop."""
-
-    def __init__(self, starts: np.ndarray, values: np.ndarray, grads: np.ndarray) -> None:
-        self.points = starts.copy()
-        self.values = values.copy()
-        self.gradients = grads.copy()
-        self.iterations = np.zeros(len(starts), dtype=np.int64)
-        self.codes = np.full(len(starts), CODE[StopReason.MAX_ITERATIONS], dtype=np.int8)
-
-    def finish(self, lanes: np.ndarray, points, values, grads, done: int, reason) -> None:
-        """Record lanes ``lanes`` (points/grads given as ``(d, n)``); reason: one or per lane."""
-        self.points[lanes] = points.T
-        self.values[lanes] = values
-        self.gradients[lanes] = grads.T
-        self.iterations[lanes] = done
-        self.codes[lanes] = CODE[reason] if isinstance(reason, StopReason) else reason
-
-
-@dataclass(frozen=True)
-class _Settings:
-    iterations: int
-    tol_grad_sq: float
-    tol_step_sq: float
-    maximize: bool
-    hyperparameters: Mapping[str, float]
-    variant: optimizers.Variant
+    def failure_code(self, point: np.ndarray) -> int:
+        """UNDEFINED when the point is outside f's domain, else DIVERGED, as the single-run
+        engine decides (its code, built on the first failure)."""
+        if self._check is None:
+            self._check = build_scalar_check(self.objective, self.mode, self.h)
+        if self._check(point) == OUTSIDE_DOMAIN:
+            return CODE[StopReason.UNDEFINED]
+        return CODE[StopReason.DIVERGED]
 
 
 def run_many(
@@ -163,7 +132,7 @@ def run_many(
     ``hyperparameters`` overrides the variant's defaults (None keeps a default). A lane whose
     start has no finite f or gradient stops at once as ``UNDEFINED`` (a single run would refuse
     such a start). ``cancel`` is looked at every :data:`CHECK_EVERY` iterations; the lanes still
-    running then stop as ``CANCELLED``.
+    running then stop as ``CANCELLED``. ``progress`` is called from this thread.
     """
     began = time.perf_counter()
     variant = optimizers.get_variant(variant_name)
@@ -172,31 +141,12 @@ def run_many(
     rates = _check_learning_rates(learning_rates, len(starts))
     if record_path and len(starts) * (iterations + 1) * (objective.dimension + 1) > MAX_PATH_VALUES:
         raise ConfigError("too many runs and iterations to record every path; record fewer")
-    settings = _Settings(
-        iterations=iterations,
-        tol_grad_sq=tol_grad**2,
-        tol_step_sq=tol_step**2,
-        maximize=maximize,
-        hyperparameters=variant.hyperparameters(hyperparameters),
-        variant=variant,
-    )
-    results, lanes = _start(objective, variant, starts, rates, mode, h, settings.tol_grad_sq)
-    recorder = _PathRecorder(results) if record_path else None
-    kernel = build_kernel(objective, mode, h)
-    check = build_scalar_check(objective, mode, h)
-    watcher = _Watcher(cancel, progress, iterations)
-    done = 0
-    while lanes.index.size and done < iterations:
-        if done % CHECK_EVERY == 0 and watcher.cancelled(done, lanes.index.size):
-            results.finish(
-                lanes.index, lanes.points, lanes.values, lanes.grads, done, StopReason.CANCELLED
-            )
-            break
-        done += 1
-        _advance(lanes, results, kernel, check, settings, done, recorder)
-    if lanes.index.size and done >= iterations:
-        results.finish(lanes.index, lanes.points, lanes.values, lanes.grads, done, StopReason.MAX_ITERATIONS)
-    watcher.finished(done)
+    plan = _Plan(objective, variant, hyperparameters, mode, h, (tol_grad, tol_step), maximize)
+    results, lanes = _start(plan, starts, rates)
+    recorder = PathRecorder(results) if record_path else None
+    watcher = Watcher(cancel, progress, iterations)
+    with np.errstate(all="ignore"):
+        _loop(plan, lanes, results, iterations, watcher, recorder)
     return ManyResult(
         variables=objective.variables,
         starts=starts,
@@ -210,6 +160,22 @@ def run_many(
         paths=recorder.paths(results.iterations) if recorder else None,
         path_values=recorder.path_values(results.iterations) if recorder else None,
     )
+
+
+def _loop(plan: _Plan, lanes: Lanes, results: Results, iterations: int, watcher, recorder) -> None:
+    """Advance until every lane stopped, the iteration limit, or a cancel."""
+    done = 0
+    while lanes.index.size and done < iterations:
+        if done % CHECK_EVERY == 0 and watcher.cancelled(done, lanes.index.size):
+            reason = StopReason.CANCELLED
+            results.finish(lanes.index, lanes.points, lanes.values, lanes.grads, done, reason)
+            break
+        done += 1
+        _advance(plan, lanes, results, done, recorder)
+    if lanes.index.size and done >= iterations:
+        reason = StopReason.MAX_ITERATIONS
+        results.finish(lanes.index, lanes.points, lanes.values, lanes.grads, done, reason)
+    watcher.finished(done)
 
 
 def run_many_from_config(
@@ -270,64 +236,63 @@ def _check_learning_rates(learning_rates: np.ndarray | float, count: int) -> np.
     return rates
 
 
-def _start(objective, variant, starts, rates, mode, h, tol_grad_sq) -> tuple[_Results, _Lanes]:
-    """Row 0 of every lane, computed as the single-run engine computes it."""
+def _start(plan: _Plan, starts: np.ndarray, rates: np.ndarray) -> tuple[Results, Lanes]:
+    """Row 0 of every lane, computed as the single-run engine computes it (numpy lambdify)."""
     with np.errstate(all="ignore"):
-        values = objective.value(starts)
-        grads = np.asarray(make_gradient(objective, mode, h)(starts), dtype=float)
+        values = plan.objective.value(starts)
+        grads = np.asarray(make_gradient(plan.objective, plan.mode, plan.h)(starts), dtype=float)
         usable = np.isfinite(values) & np.all(np.isfinite(grads), axis=1)
         grad_sq = np.sum(grads * grads, axis=1)
-    results = _Results(starts, values, grads)
+    results = Results(starts, values, grads)
     results.codes[~usable] = CODE[StopReason.UNDEFINED]
-    flat = usable & (grad_sq < tol_grad_sq)
+    flat = usable & (grad_sq < plan.tol_grad_sq)
     results.codes[flat] = CODE[StopReason.GRADIENT_SMALL]
     running = usable & ~flat
-    shared = rates[running].min() == rates[running].max() if running.any() else True
-    lanes = _Lanes(
+    own = rates[running]
+    shared = own.size == 0 or own.min() == own.max()
+    lanes = Lanes(
         index=np.flatnonzero(running),
         points=np.ascontiguousarray(starts[running].T),
         values=values[running],
         grads=np.ascontiguousarray(grads[running].T),
-        state=optimizers.init(variant, starts[running].T),
-        learning_rate=float(rates[running][0]) if shared and running.any() else rates[None, running],
+        state=optimizers.init(plan.variant, starts[running].T),
+        learning_rate=float(own[0]) if shared and own.size else own[None, :],
     )
     return results, lanes
 
 
-def _advance(lanes: _Lanes, results: _Results, kernel, check, settings, done, recorder) -> None:
+def _advance(plan: _Plan, lanes: Lanes, results: Results, done: int, recorder) -> None:
     """One update of every running lane; lanes that stop are recorded and dropped."""
-    with np.errstate(all="ignore"):
-        step, state = optimizers.update(
-            settings.variant,
-            lanes.grads,
-            lanes.state,
-            lanes.learning_rate,
-            settings.hyperparameters,
-            settings.maximize,
-        )
-        points = lanes.points + step
-        values, grads = kernel(points)
-        grad_sq = _sum_of_squares(grads)
-        step_sq = _sum_of_squares(step)
-        stops = _stops(values, grad_sq, step_sq, settings)
-    if stops is None:
-        lanes.points, lanes.values, lanes.grads, lanes.state = points, values, grads, state
-        if recorder:
-            recorder.record(lanes.index, points, values)
-        return
-    bad, small_grad, small_step = stops
-    if bad.any():
-        reasons = [_failure_code(check, points[:, k]) for k in np.flatnonzero(bad)]
-        old = (lanes.points[:, bad], lanes.values[bad], lanes.grads[:, bad])
-        results.finish(lanes.index[bad], *old, done - 1, np.asarray(reasons, dtype=np.int8))
-    good = ~bad
+    # update() takes a (1, A) array of learning rates too, though its hint says float.
+    rate: float = lanes.learning_rate  # type: ignore[assignment]
+    step, state = optimizers.update(
+        plan.variant, lanes.grads, lanes.state, rate, plan.hyperparameters, plan.maximize
+    )
+    points = lanes.points + step
+    values, grads = plan.kernel(points)
+    grad_sq, step_sq = _sum_of_squares(grads), _sum_of_squares(step)
+    stops = (
+        None
+        if _none_stop(values, grad_sq, step_sq, plan)
+        else _stops(values, grad_sq, step_sq, plan)
+    )
+    if stops is not None:
+        bad, small_grad, small_step = stops
+        if bad.any():
+            codes = [plan.failure_code(points[:, k]) for k in np.flatnonzero(bad)]
+            old = (lanes.points[:, bad], lanes.values[bad], lanes.grads[:, bad])
+            results.finish(lanes.index[bad], *old, done - 1, np.asarray(codes, dtype=np.int8))
+        for mask, reason in ((small_grad, StopReason.GRADIENT_SMALL),
+                             (small_step, StopReason.STEP_SMALL)):  # fmt: skip
+            if mask.any():
+                new = (points[:, mask], values[mask], grads[:, mask])
+                results.finish(lanes.index[mask], *new, done, reason)
     if recorder:
+        good = slice(None) if stops is None else ~stops[0]
         recorder.record(lanes.index[good], points[:, good], values[good])
-    for mask, reason in ((small_grad, StopReason.GRADIENT_SMALL), (small_step, StopReason.STEP_SMALL)):
-        if mask.any():
-            results.finish(lanes.index[mask], points[:, mask], values[mask], grads[:, mask], done, reason)
     lanes.points, lanes.values, lanes.grads, lanes.state = points, values, grads, state
-    lanes.keep(good & ~small_grad & ~small_step)
+    if stops is not None:
+        lanes.keep(~(stops[0] | stops[1] | stops[2]))
 
 
 def _sum_of_squares(rows: np.ndarray) -> np.ndarray:
@@ -338,70 +303,28 @@ def _sum_of_squares(rows: np.ndarray) -> np.ndarray:
     return total
 
 
-def _stops(values, grad_sq, step_sq, settings: _Settings):
-    """None when no lane stops (the common case, decided with four reductions), else masks
-    ``(bad, gradient_small, step_small)``, each lane in at most one, in the engine's order."""
-    limit, limit_sq = DIVERGENCE_LIMIT, DIVERGENCE_LIMIT * DIVERGENCE_LIMIT
-    all_good = (
-        values.max() < limit
-        and values.min() > -limit
-        and grad_sq.max() < limit_sq
-        and step_sq.max() < limit_sq
-    )
-    if all_good and not (
-        grad_sq.min() < settings.tol_grad_sq or step_sq.min() < settings.tol_step_sq
-    ):
-        return None
-    good = (values > -limit) & (values < limit) & (grad_sq < limit_sq) & (step_sq < limit_sq)
-    small_grad = good & (grad_sq < settings.tol_grad_sq)
-    small_step = good & ~small_grad & (step_sq < settings.tol_step_sq)
-    return ~good, small_grad, small_step
+_LIMIT_SQ = DIVERGENCE_LIMIT * DIVERGENCE_LIMIT
 
 
-def _failure_code(check, point: np.ndarray) -> int:
-    """UNDEFINED when the point is outside f's domain, else DIVERGED (as the engine decides)."""
-    if check(point) == OUTSIDE_DOMAIN:
-        return CODE[StopReason.UNDEFINED]
-    return CODE[StopReason.DIVERGED]
+def _none_stop(values, grad_sq, step_sq, plan: _Plan) -> bool:
+    """True when certainly no lane stops this iteration (the common case), in two reductions.
 
-
-class _Watcher:
-    """The cancel flag and the progress callback, rate-limited to ~30 calls a second."""
-
-    def __init__(self, cancel, progress, total: int) -> None:
-        self._cancel, self._progress, self._total = cancel, progress, total
-        self._last = time.perf_counter()
-
-    def cancelled(self, done: int, running: int) -> bool:
-        if self._cancel is not None and self._cancel.is_set():
-            return True
-        if self._progress is not None and time.perf_counter() - self._last >= BATCH_SECONDS:
-            self._progress(done, self._total, running)
-            self._last = time.perf_counter()
+    ``f^2 + |g|^2 + |step|^2 < limit^2`` implies each single-run divergence test passes (and
+    NaN or an overflow to inf fails it); a False here only means :func:`_stops` decides.
+    """
+    total = values * values
+    total += grad_sq
+    total += step_sq
+    if not total.max() < _LIMIT_SQ:
         return False
-
-    def finished(self, done: int) -> None:
-        if self._progress is not None:
-            self._progress(done, self._total, 0)
+    return not (grad_sq.min() < plan.tol_grad_sq or step_sq.min() < plan.tol_step_sq)
 
 
-class _PathRecorder:
-    """Every lane's iterates, one ``(K, d)`` snapshot per iteration (stopped lanes frozen)."""
-
-    def __init__(self, results: _Results) -> None:
-        self._points = results.points.copy()
-        self._values = results.values.copy()
-        self._history = [(self._points.copy(), self._values.copy())]
-
-    def record(self, index: np.ndarray, points: np.ndarray, values: np.ndarray) -> None:
-        self._points[index] = points.T
-        self._values[index] = values
-        self._history.append((self._points.copy(), self._values.copy()))
-
-    def paths(self, iterations: np.ndarray) -> tuple[np.ndarray, ...]:
-        stacked = np.stack([p for p, _ in self._history])
-        return tuple(stacked[: n + 1, k].copy() for k, n in enumerate(iterations))
-
-    def path_values(self, iterations: np.ndarray) -> tuple[np.ndarray, ...]:
-        stacked = np.stack([v for _, v in self._history])
-        return tuple(stacked[: n + 1, k].copy() for k, n in enumerate(iterations))
+def _stops(values, grad_sq, step_sq, plan: _Plan):
+    """Masks ``(bad, gradient_small, step_small)`` with the single-run engine's tests, in its
+    order, so each lane is in at most one."""
+    limit = DIVERGENCE_LIMIT
+    good = (values > -limit) & (values < limit) & (grad_sq < _LIMIT_SQ) & (step_sq < _LIMIT_SQ)
+    small_grad = good & (grad_sq < plan.tol_grad_sq)
+    small_step = good & ~small_grad & (step_sq < plan.tol_step_sq)
+    return ~good, small_grad, small_step

@@ -13,11 +13,11 @@ import pyqtgraph as pg
 
 from gdexplorer.ui import style
 
-LINE_LIMIT = 20_000
+LINE_LIMIT = 5_000
 """Path vertices drawn at most; beyond this every k-th row is drawn, plus the last."""
 
-DOT_LIMIT = 5_000
-"""Path dots drawn at most (dots cost more to draw than line vertices)."""
+DOT_LIMIT = 1_000
+"""Path dots drawn at most: more would merge into a band (their spacing still shows speed)."""
 
 
 def drawn_indices(count: int, limit: int) -> np.ndarray:
@@ -76,6 +76,7 @@ class PathLayer:
         ):
             item.setZValue(10 + z)
             plot.addItem(item)
+        style.cache_static(self.line, self.dots, self.minima, self.start)
         self.clear()
 
     def set_on_curve(self, on_curve: bool) -> None:
@@ -86,16 +87,17 @@ class PathLayer:
             self.line.setShadowPen(None)
             self.dots.setSize(style.DOT_SIZE + 3)
             self.dots.setBrush(style.brush(style.PATH_ON_WHITE))
+            self.dots.setPen(style.pen(style.PATH_OUTLINE, 0.6))
         else:
             self.line.setPen(style.pen(style.PATH, style.PATH_WIDTH))
             self.line.setShadowPen(style.pen(style.PATH_OUTLINE, style.PATH_WIDTH + 2))
             self.dots.setSize(style.DOT_SIZE)
             self.dots.setBrush(style.brush(style.PATH))
-        self.dots.setPen(style.pen(style.PATH_OUTLINE, 0.6))
+            self.dots.setPen(None)
 
     def legend_items(self) -> list[tuple[pg.GraphicsObject, str]]:
         return [
-            (self.dots, "iterates"),
+            (self.line, "path"),
             (self.start, "start"),
             (self.current, "current iterate"),
             (self.shaft, "−∇f direction"),
@@ -116,11 +118,10 @@ class PathLayer:
         points = np.asarray(points, dtype=float).reshape(-1, 2)
         self.minima.setData(points[:, 0], points[:, 1])
 
-    def set_path(self, points: np.ndarray) -> None:
-        """Draw the path through ``points`` (shape ``(n, 2)``), thinned if long."""
-        count = len(points)
-        line = _finite_or_nan(points[drawn_indices(count, LINE_LIMIT)])
-        dots = _finite_or_nan(points[drawn_indices(count, DOT_LIMIT)])
+    def set_path(self, line: np.ndarray, dots: np.ndarray) -> None:
+        """Draw the path through ``line`` and dots at ``dots`` (both ``(n, 2)``, already thinned
+        with :func:`drawn_indices`)."""
+        line, dots = _finite_or_nan(line), _finite_or_nan(dots)
         self.line.setData(line[:, 0], line[:, 1])
         keep = np.all(np.isfinite(dots), axis=1)
         self.dots.setData(dots[keep, 0], dots[keep, 1])

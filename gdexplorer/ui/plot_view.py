@@ -9,33 +9,30 @@ each time with the latest view. Path updates and iteration changes only call ``s
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gdexplorer.core.errors import ExportError
 from gdexplorer.core.landscape import (
     Evaluable,
-    choose_range,
     evaluate,
+    grown_range,
+    initial_view,
     sample_curve,
     sample_grid,
-    value_range,
 )
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
+from gdexplorer.ui.plot_export import save_widget_png
 from gdexplorer.ui.plot_header import PlotHeader
 from gdexplorer.ui.plot_landscape import ContourLayer, CurveLayer
-from gdexplorer.ui.plot_path import PathLayer
+from gdexplorer.ui.plot_path import DOT_LIMIT, LINE_LIMIT, PathLayer, drawn_indices
 
 REDRAW_MS = 150
-SAMPLE_MARGIN = 0.2
+SAMPLE_MARGIN = 0.15
 """The landscape is sampled this fraction beyond each side of the view, so a pan shows colour."""
 
 MAX_ZOOM_OUT = 50.0
@@ -69,6 +66,9 @@ class PlotView(QWidget):
         self._axes: tuple[int, ...] = (0, 1)
         self._trajectory: Trajectory | None = None
         self._drawn_rows = 0
+        self._point_columns: list[int] = []
+        self._gradient_columns: list[int] = []
+        self._value_column = 0
         self._index: int | None = None
         self._maximize = False
         self._follow = True
@@ -88,10 +88,12 @@ class PlotView(QWidget):
         self.curve = CurveLayer(self.plot)
         self.path = PathLayer(self.plot)
         self.legend = self.plot.addLegend(
-            offset=(-8, 8),
-            brush=(255, 255, 255, 215),
+            offset=(8, 4),
+            brush=(236, 236, 236, 225),
             labelTextSize="9pt",
             labelTextColor=style.FOREGROUND,
+            colCount=5,
+            horSpacing=4,
         )
         for item, name in self.path.legend_items():
             self.legend.addItem(item, name)
@@ -134,6 +136,7 @@ class PlotView(QWidget):
         self._axes = (0,) if d == 1 else (0, 1)
         self.header.set_variables(self._variables if d >= 3 else (), self._axes)
         self.contour.set_visible(d >= 2)
+        self.view_box.setBackgroundColor(style.UNDEFINED if d >= 2 else style.BACKGROUND)
         self.curve.set_visible(d == 1)
         self.path.set_on_curve(d == 1)
         self._place_legend()
@@ -156,11 +159,13 @@ class PlotView(QWidget):
         """Draw a new run (rows may still be arriving: call :meth:`refresh_path`)."""
         self._clear_run_items()
         self._trajectory = trajectory
+        columns = trajectory.columns
+        self._point_columns = [columns.index(v) for v in trajectory.variables]
+        self._gradient_columns = [columns.index(f"grad_{v}") for v in trajectory.variables]
+        self._value_column = columns.index("f")
         self._maximize = maximize
         self._follow = True
-        self.legend.getLabel(self.path.shaft).setText(
-            "+∇f direction" if maximize else "−∇f direction"
-        )
+        self._place_legend()
         self.refresh_path()
 
     def refresh_path(self) -> None:
@@ -168,9 +173,9 @@ class PlotView(QWidget):
         trajectory = self._trajectory
         if trajectory is None or self._objective is None or len(trajectory) == self._drawn_rows:
             return
-        fresh = self._to_plane(trajectory.points[self._drawn_rows :], trajectory, self._drawn_rows)
+        fresh = self._plane_rows(slice(self._drawn_rows, len(trajectory)))
         self._drawn_rows = len(trajectory)
-        self.path.set_path(self._to_plane(trajectory.points, trajectory))
+        self._draw_path()
         if self._follow:
             self._grow_view(fresh)
 
@@ -192,54 +197,36 @@ class PlotView(QWidget):
 
     def export_png(self, path: str) -> None:
         """Save the plot as a PNG; on failure raise ExportError and leave ``path`` untouched."""
-        target = Path(path)
-        directory = target.parent if str(target.parent) else Path(".")
-        if not directory.is_dir():
-            raise ExportError(f"cannot save {target}: the folder {directory} does not exist")
-        try:
-            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=directory)
-            os.close(handle)
-        except OSError as error:
-            raise ExportError(f"cannot save {target}: {error.strerror or error}") from None
-        try:
-            if not self.plot_widget.grab().save(temp, "PNG"):
-                raise ExportError(f"cannot save {target}: writing the image failed")
-            os.replace(temp, target)
-        except OSError as error:
-            raise ExportError(f"cannot save {target}: {error.strerror or error}") from None
-        finally:
-            Path(temp).unlink(missing_ok=True)
+        save_widget_png(self.plot_widget, path)
 
     # -- geometry ------------------------------------------------------------------------
 
-    def _to_plane(
-        self, points: np.ndarray, trajectory: Trajectory | None = None, first: int = 0
-    ) -> np.ndarray:
-        """Full points -> the plotted two columns (for 1-D: x and f)."""
+    def _to_plane(self, points: np.ndarray) -> np.ndarray:
+        """Full points (start, minima) -> the plotted two columns (for 1-D: x and f)."""
         points = np.asarray(points, dtype=float)
         if len(self._axes) == 2:
             return points[:, list(self._axes)]
-        if trajectory is not None:
-            values = trajectory.values[first : first + len(points)]
-        else:
-            values = evaluate(self._objective, points)
-        return np.column_stack([points[:, 0], values])
+        return np.column_stack([points[:, 0], evaluate(self._objective, points)])
+
+    def _plane_rows(self, rows: slice | np.ndarray) -> np.ndarray:
+        """Trajectory rows -> plotted coordinates, reading only those rows (runs can be long)."""
+        table = self._trajectory.rows[rows]
+        if len(self._axes) == 2:
+            return table[:, [self._point_columns[a] for a in self._axes]]
+        return table[:, [self._point_columns[0], self._value_column]]
+
+    def _draw_path(self) -> None:
+        count = len(self._trajectory)
+        line = self._plane_rows(drawn_indices(count, LINE_LIMIT))
+        self.path.set_path(line, self._plane_rows(drawn_indices(count, DOT_LIMIT)))
 
     def _wanted_range(self) -> Range:
         """Start, path and minima with room around, in plotted coordinates."""
-        if self._objective is not None and self._objective.dimension == 1:
-            x_range = self._plot_range[0] if self._plot_range else self._cover()[0]
-            curve = sample_curve(self._objective, x_range)
-            include = [float(evaluate(self._objective, self._start[None, :])[0])]
-            return (x_range, value_range(curve.values, include))
-        if self._plot_range is not None:
-            return tuple(self._plot_range[i] for i in self._axes)
-        cover = self._cover()
-        return tuple(cover[i] for i in self._axes)
-
-    def _cover(self) -> Range:
-        points = self._trajectory.points if self._trajectory is not None else ()
-        return choose_range(self._start, points, self._minima)
+        trajectory = self._trajectory
+        points = trajectory.rows[:, self._point_columns] if trajectory is not None else ()
+        return initial_view(
+            self._objective, self._axes, self._start, points, self._minima, self._plot_range
+        )
 
     def _reset_view(self) -> None:
         """Show the wanted range and draw everything for it now (not after the timer)."""
@@ -251,39 +238,23 @@ class PlotView(QWidget):
         self._draw_markers()
         self._redraw_landscape()
         if self._trajectory is not None:
-            self.path.set_path(self._to_plane(self._trajectory.points, self._trajectory))
+            self._draw_path()
             self._draw_current()
 
     def _grow_view(self, plane_points: np.ndarray) -> None:
         """Widen the view to include ``plane_points`` (never shrink, never beyond the cap)."""
-        finite = plane_points[np.all(np.isfinite(plane_points), axis=1)]
-        if len(finite) == 0:
-            return
-        (x0, x1), (y0, y1) = self.view_box.viewRange()
-        low, high = finite.min(axis=0), finite.max(axis=0)
-        if low[0] >= x0 and high[0] <= x1 and low[1] >= y0 and high[1] <= y1:
-            return
-        ranges = []
-        for (lo, hi), a, b, first in zip(
-            ((x0, x1), (y0, y1)), low, high, self._first_span, strict=True
-        ):
-            pad = 0.1 * max(hi - lo, b - a)
-            new_lo, new_hi = min(lo, a - pad), max(hi, b + pad)
-            cap = MAX_ZOOM_OUT * first / 2
-            centre = (lo + hi) / 2
-            ranges.append((max(new_lo, centre - cap), min(new_hi, centre + cap)))
-        self.view_box.setRange(xRange=ranges[0], yRange=ranges[1], padding=0)
+        current = tuple(tuple(r) for r in self.view_box.viewRange())
+        wanted = grown_range(current, plane_points, self._first_span, MAX_ZOOM_OUT)
+        if wanted != current:
+            self.view_box.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
 
     def _place_legend(self) -> None:
-        """Top right over a contour; top centre over a curve (usually high at both ends)."""
+        """One row at the top centre, naming the gradient as the plot shows it."""
         one = self._objective is not None and self._objective.dimension == 1
         sign = "+" if self._maximize else "−"
         gradient = "f′(x)" if one else "∇f"
         self.legend.getLabel(self.path.shaft).setText(f"{sign}{gradient} direction")
-        if one:
-            self.legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 8))
-        else:
-            self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-8, 8))
+        self.legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 4))
 
     def _label_axes(self) -> None:
         names = [self._variables[i] for i in self._axes]
@@ -297,7 +268,8 @@ class PlotView(QWidget):
     def _slice_point(self) -> np.ndarray:
         """Where the slice passes: the current iterate during a run, else the start."""
         if self._trajectory is not None and self._index is not None and len(self._trajectory):
-            return self._trajectory.points[min(self._index, len(self._trajectory) - 1)]
+            row = self._trajectory.rows[min(self._index, len(self._trajectory) - 1)]
+            return row[self._point_columns]
         return self._start
 
     def _redraw_landscape(self) -> None:
@@ -331,8 +303,8 @@ class PlotView(QWidget):
             self.path.hide_arrow()
             self.curve.hide_tangent()
             return
-        where = self._to_plane(trajectory.points[index : index + 1], trajectory, index)[0]
-        gradient = trajectory.gradients[index]
+        where = self._plane_rows(slice(index, index + 1))[0]
+        gradient = trajectory.rows[index, self._gradient_columns]
         self.path.set_current(where)
         direction = gradient if self._maximize else -gradient
         if len(self._axes) == 1:
@@ -378,6 +350,8 @@ class PlotView(QWidget):
     @Slot(object)
     def _on_resized(self, *_args) -> None:
         self._draw_current()
+        width = self.view_box.width()  # one legend row when it fits, else two or three
+        self.legend.setColumnCount(5 if width > 540 else 3 if width > 330 else 2)
 
     @Slot(object)
     def _on_mouse_moved(self, scene_pos) -> None:

@@ -13,11 +13,14 @@ from functools import cache
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtWidgets import QGraphicsItem
 
 COLOUR_MAP = "viridis"
 """Perceptually uniform, readable in grey and by most colour-blind students."""
 
 BACKGROUND = "w"
+UNDEFINED = "#d9d9d9"
+"""Behind the contour: where f is undefined (NaN) the image is transparent and this shows."""
 FOREGROUND = "#202020"
 PATH = "#ffffff"
 PATH_OUTLINE = "#1b1b1b"
@@ -53,6 +56,18 @@ def style_plot(plot: pg.PlotItem) -> None:
         axis = plot.getAxis(name)
         axis.setPen(pen(FOREGROUND))
         axis.setTextPen(pen(FOREGROUND))
+        axis.enableAutoSIPrefix(False)  # "(x1e+09)" glued to a label confuses more than it helps
+
+
+def cache_static(*items: QGraphicsItem) -> None:
+    """Keep a rendered copy of items that change rarely (contour, path, curves).
+
+    Moving the current-iterate marker then repaints only the marker's neighbourhood from these
+    copies instead of redrawing thousands of segments: playback frames stay cheap. The copy is
+    redrawn when the item's data or the view's zoom changes.
+    """
+    for item in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def pen(colour, width: float = 1.0, style=None) -> pg.QtGui.QPen:

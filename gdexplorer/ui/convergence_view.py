@@ -1,0 +1,277 @@
+"""f and |∇f| against the iteration (and each coordinate, for 3+ variables).
+
+Scale choice: a y axis turns logarithmic when the values are never negative and their positive
+values span more than two decades (|∇f| almost always; f when its minimum is 0, as for
+Rosenbrock), because convergence is then a straight line whose slope is the rate. f that goes
+negative stays linear: plotting f − min f instead would put the best iterate at −∞ on a log
+axis and shift the whole curve whenever a streaming run finds a lower value. Zeros on a log
+axis are left out of the line.
+
+Long runs stay cheap: each curve gets at most ~16,000 points, the (min, max) of buckets of
+consecutive rows kept up to date incrementally (:mod:`gdexplorer.ui.peaks`; zoomed in, the rows
+in view are decimated afresh), pyqtgraph clips and peak-downsamples those to the pixels
+(``setClipToView`` + ``setDownsampling(mode="peak")``), and a streaming run is redrawn at most
+10 times a second.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.ui import style
+from gdexplorer.ui.peaks import PeakSeries, visible_pairs
+
+REFRESH_MS = 100
+LOG_DECADES = 2.0
+
+
+def wants_log(values: np.ndarray) -> bool:
+    """True when ``values`` are never negative and the positive ones span > 2 decades."""
+    return _Extent().add(values).wants_log
+
+
+class _Extent:
+    """Running facts about a growing series: any negative value, the positive min and max."""
+
+    def __init__(self) -> None:
+        self.negative = False
+        self.low = np.inf
+        self.high = -np.inf
+
+    def add(self, values: np.ndarray) -> _Extent:
+        finite = values[np.isfinite(values)]
+        if finite.size:
+            self.negative |= bool(finite.min() < 0)
+            positive = finite[finite > 0]
+            if positive.size:
+                self.low = min(self.low, float(positive.min()))
+                self.high = max(self.high, float(positive.max()))
+        return self
+
+    @property
+    def wants_log(self) -> bool:
+        if self.negative or not self.high > self.low > 0:
+            return False
+        return bool(np.log10(self.high / self.low) > LOG_DECADES)
+
+
+class _Curve:
+    """A line against the iteration, fed peak-decimated data (see :mod:`peaks`)."""
+
+    def __init__(self, plot: pg.PlotItem, colour: str, name: str | None = None) -> None:
+        self.item = plot.plot(pen=style.pen(colour, 1.5), name=name, antialias=True)
+        style.cache_static(self.item.curve)
+        self.peaks = PeakSeries()
+
+    def draw(self, values: np.ndarray, window: tuple[int, int] | None) -> None:
+        """All rows (decimated incrementally), or only the rows of a zoomed-in ``window``."""
+        if window is None:
+            x, y = self.peaks.update(values)
+        else:
+            self.peaks.update(values)  # stay current for when the view zooms out again
+            x, y = visible_pairs(values, *window)
+        self.item.setData(x, y)
+
+    def clear(self) -> None:
+        self.peaks.clear()
+        self.item.setData([], [])
+
+
+class _Series:
+    """One plot: a curve against the iteration, its current point, its scale."""
+
+    def __init__(self, plot: pg.PlotItem, label: str, colour: str) -> None:
+        self.plot = plot
+        self.line = _Curve(plot, colour)
+        self.curve = self.line.item
+        self.marker = plot.plot(
+            symbol="o", symbolSize=8, symbolBrush=style.CURRENT, symbolPen="w", pen=None
+        )
+        self.log = False
+        self._extent = _Extent()
+        self._seen = 0
+        plot.setLabel("left", label, **style.axis_label_style())
+
+    def set_data(self, values: np.ndarray, window: tuple[int, int] | None) -> None:
+        """Draw ``values`` against the iteration; rows seen before are not scanned again."""
+        self._extent.add(values[self._seen :])
+        self._seen = len(values)
+        log = self._extent.wants_log
+        if log != self.log:
+            self.log = log
+            self.plot.setLogMode(x=False, y=log)
+        self.line.draw(values, window)
+
+    def set_current(self, index: int | None, values: np.ndarray | None) -> None:
+        if index is None or values is None or index >= len(values):
+            self.marker.setData([], [])
+        else:
+            self.marker.setData([index], [values[index]])
+
+    def clear(self) -> None:
+        self._extent = _Extent()
+        self._seen = 0
+        self.line.clear()
+        self.marker.setData([], [])
+
+
+class ConvergenceView(QWidget):
+    """The run's progress: f(x_k) and |∇f(x_k)| (and x_k's coordinates) against k."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_widget = pg.GraphicsLayoutWidget()
+        self.layout_widget.setBackground(style.BACKGROUND)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.layout_widget)
+        self.value_plot = self._add_plot(0)
+        self.norm_plot = self._add_plot(1)
+        self.coordinate_plot = self._add_plot(2)
+        self.value = _Series(self.value_plot, "f(xₖ)", style.CURVE)
+        self.norm = _Series(self.norm_plot, "|∇f(xₖ)|", style.GRADIENT_NORM)
+        self.coordinate_plot.setLabel("left", "coordinates", **style.axis_label_style())
+        self.coordinate_legend = self.coordinate_plot.addLegend(
+            offset=(-8, 8), labelTextColor=style.FOREGROUND, brush=(255, 255, 255, 200)
+        )
+        self.coordinate_curves: list[_Curve] = []
+        self.lines = []
+        for plot in (self.value_plot, self.norm_plot, self.coordinate_plot):
+            line = pg.InfiniteLine(angle=90, movable=False, pen=style.pen(style.CURRENT_LINE, 1.2))
+            plot.addItem(line, ignoreBounds=True)
+            line.hide()
+            self.lines.append(line)
+        self._trajectory: Trajectory | None = None
+        self._norms = np.empty(0)
+        self._norm_rows = 0
+        self._index: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self._on_refresh_due)
+        self._set_coordinates_shown(False)
+        self.value_plot.sigXRangeChanged.connect(self._on_k_range_changed)
+
+    def _add_plot(self, row: int) -> pg.PlotItem:
+        plot = self.layout_widget.addPlot(row=row, col=0)
+        style.style_plot(plot)
+        plot.setDownsampling(auto=True, mode="peak")
+        plot.setClipToView(True)
+        plot.hideButtons()
+        plot.getAxis("left").setWidth(70)  # equal widths keep the linked x axes aligned
+        if row:
+            plot.setXLink(self.layout_widget.getItem(0, 0))
+        return plot
+
+    def _set_coordinates_shown(self, shown: bool) -> None:
+        """The coordinates plot (3+ variables) is the bottom one; the bottom one is labelled."""
+        bottom = self.coordinate_plot if shown else self.norm_plot
+        for plot in (self.value_plot, self.norm_plot, self.coordinate_plot):
+            plot.setLabel("bottom", "iteration k" if plot is bottom else None)
+            plot.getAxis("bottom").showLabel(plot is bottom)
+        self.coordinate_plot.setVisible(shown)
+        self.layout_widget.ci.layout.setRowStretchFactor(2, 1 if shown else 0)
+        if shown:
+            self.layout_widget.ci.layout.setRowMaximumHeight(2, 100000)
+        else:
+            self.layout_widget.ci.layout.setRowMaximumHeight(2, 0)
+
+    # -- the contract --------------------------------------------------------------------
+
+    def show_run(self, trajectory: Trajectory) -> None:
+        """A new run: forget the old curves and draw this one's rows so far."""
+        self.clear_run()
+        self._trajectory = trajectory
+        d = len(trajectory.variables)
+        self._set_coordinates_shown(d >= 3)
+        if d >= 3:
+            self.coordinate_legend.setColumnCount(min(d, 8))  # one row, while it fits
+            for i, name in enumerate(trajectory.variables):
+                colour = style.COORDINATE_COLOURS[i % len(style.COORDINATE_COLOURS)]
+                self.coordinate_curves.append(_Curve(self.coordinate_plot, colour, name))
+        self._redraw()
+
+    def refresh_path(self) -> None:
+        """Rows were appended: redraw within 100 ms (several calls share one redraw)."""
+        if self._trajectory is not None and not self._timer.isActive():
+            self._timer.start()
+
+    def show_iteration(self, index: int) -> None:
+        """Mark iteration ``index`` on every plot."""
+        trajectory = self._trajectory
+        if trajectory is None or len(trajectory) == 0:
+            return
+        self._index = int(np.clip(index, 0, len(trajectory) - 1))
+        self._update_norms()
+        for line in self.lines:
+            line.setValue(self._index)
+            line.show()
+        self.value.set_current(self._index, trajectory.values)
+        self.norm.set_current(self._index, self._norms[: len(trajectory)])
+
+    def clear_run(self) -> None:
+        self._timer.stop()
+        self._trajectory = None
+        self._index = None
+        self._norm_rows = 0
+        self.value.clear()
+        self.norm.clear()
+        for curve in self.coordinate_curves:
+            self.coordinate_plot.removeItem(curve.item)
+        self.coordinate_legend.clear()
+        self.coordinate_curves = []
+        for line in self.lines:
+            line.hide()
+
+    # -- drawing -------------------------------------------------------------------------
+
+    @Slot()
+    def _on_refresh_due(self) -> None:
+        self._redraw()
+
+    def _redraw(self) -> None:
+        trajectory = self._trajectory
+        if trajectory is None:
+            return
+        n = len(trajectory)
+        self._update_norms()
+        window = self._zoomed_window()
+        self.value.set_data(trajectory.values, window)
+        self.norm.set_data(self._norms[:n], window)
+        for name, curve in zip(trajectory.variables, self.coordinate_curves, strict=False):
+            curve.draw(trajectory.column(name), window)
+        if self._index is not None:
+            self.show_iteration(self._index)
+
+    def _zoomed_window(self) -> tuple[int, int] | None:
+        """The rows in view when the student zoomed in on k; None while k auto-ranges."""
+        box = self.value_plot.getViewBox()
+        if box.autoRangeEnabled()[0]:
+            return None
+        low, high = box.viewRange()[0]
+        return int(np.floor(low)) - 1, int(np.ceil(high)) + 1
+
+    @Slot()
+    def _on_k_range_changed(self) -> None:
+        if self._trajectory is not None and self._zoomed_window() is not None:
+            self.refresh_path()
+
+    def _update_norms(self) -> None:
+        """|∇f| per row, computed once per row as rows arrive."""
+        trajectory = self._trajectory
+        n = len(trajectory) if trajectory is not None else 0
+        if trajectory is None or n == self._norm_rows:
+            return
+        if len(self._norms) < n:
+            grown = np.empty(max(n, 2 * len(self._norms), 1024))
+            grown[: self._norm_rows] = self._norms[: self._norm_rows]
+            self._norms = grown
+        columns = [trajectory.columns.index(f"grad_{v}") for v in trajectory.variables]
+        fresh = trajectory.rows[self._norm_rows : n][:, columns]
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._norms[self._norm_rows : n] = np.sqrt(np.sum(fresh * fresh, axis=1))
+        self._norm_rows = n

@@ -1,0 +1,84 @@
+"""Iteration k as a worked example: x_k, f, ∇f, and the update written out with its numbers.
+
+The numbers and the text come from :mod:`gdexplorer.core.explain` (Qt-free and tested there);
+this widget only lays them out as rich text, numbers in a fixed-width font.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import numpy as np
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from gdexplorer.core.explain import WorkedExample, as_text, explain, sections
+from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.ui import style
+
+PLACEHOLDER = (
+    "Press Run, then step through the iterations: each one is worked out here with its "
+    "numbers — the point, f, the gradient and the update."
+)
+
+
+class Inspector(QWidget):
+    """The numbers of one iteration of the current run."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setReadOnly(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.browser)
+        self._run: Any = None
+        self._trajectory: Trajectory | None = None
+        self.example: WorkedExample | None = None
+        self.clear_run()
+
+    def show_run(self, run: Any, trajectory: Trajectory) -> None:
+        """A new run (rows may still be arriving); shows nothing until :meth:`show_iteration`."""
+        self._run, self._trajectory = run, trajectory
+        self.example = None
+        self.browser.setHtml(_paragraph(PLACEHOLDER))
+
+    def show_iteration(self, index: int) -> None:
+        """Work out iteration ``index`` (clamped to the rows recorded so far)."""
+        if self._run is None or self._trajectory is None or len(self._trajectory) == 0:
+            return
+        index = int(np.clip(index, 0, len(self._trajectory) - 1))
+        self.example = explain(self._run, self._trajectory, index)
+        self.browser.setHtml(to_html(self.example))
+
+    def clear_run(self) -> None:
+        self._run = self._trajectory = self.example = None
+        self.browser.setHtml(_paragraph(PLACEHOLDER))
+
+    def plain_text(self) -> str:
+        """What is shown, as plain text (for tests and copying)."""
+        return as_text(self.example) if self.example is not None else PLACEHOLDER
+
+
+def to_html(example: WorkedExample) -> str:
+    """The sections as a two-column table: labels on the left, maths in a fixed-width font."""
+    font = style.mono_font().family()
+    rows = []
+    for section in sections(example):
+        rows.append(
+            f'<tr><td colspan="2" style="padding-top:8px"><b>{html.escape(section.title)}</b>'
+            "</td></tr>"
+        )
+        for label, text in section.lines:
+            rows.append(
+                f'<tr><td style="color:#555555; padding-right:8px" align="right">'
+                f"{html.escape(label)}</td>"
+                f"<td style=\"font-family:'{font}'; white-space:pre-wrap\">{html.escape(text)}"
+                "</td></tr>"
+            )
+    return f'<table cellspacing="0" cellpadding="1">{"".join(rows)}</table>'
+
+
+def _paragraph(text: str) -> str:
+    return f'<p style="color:#555555">{html.escape(text)}</p>'

@@ -1,0 +1,194 @@
+"""The vectorized engine gives every lane the numbers of the single-run engine."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.engine import StopReason, run_to_end
+from gdexplorer.core.errors import ConfigError
+from gdexplorer.core.objective import build_objective
+from gdexplorer.core.optimizers import VARIANTS
+from gdexplorer.core.vector_kernel import (
+    FINITE,
+    OUTSIDE_DOMAIN,
+    OVERFLOW,
+    build_kernel,
+    build_scalar_check,
+)
+from gdexplorer.core.vectorized import run_many, run_many_from_config
+
+# (function, start, learning rates, other settings): together they reach every stop reason.
+CASES = {
+    "rosenbrock": ("(1 - x)^2 + 100(y - x^2)^2", (-1.5, 2.0), (1e-3, 2e-3, 0.05), {}),
+    "valley, step tolerance": ("x^2 + 20y^2", (-4.0, 1.0), (0.01, 0.045, 0.06), {"tol_step": 1e-4}),
+    "log, leaves the domain": ("log(x) + (x - 3)^2", (1.0,), (0.1, 1.0, 3.0), {}),
+    "sqrt, central difference": ("sqrt(x) + y^2", (2.0, 2.0), (0.5, 5.0), {"gradient": "central"}),
+    "1/x, forward difference": ("1/x + x^2", (1.0,), (0.3, 0.6, 2.0), {"gradient": "forward"}),
+    "three variables, overflow": ("exp(x) + exp(-x) + y^2 + z^4", (1.0, 1.0, 1.0), (0.1, 5.0), {}),
+    "maximize": ("-(x^2) - y^2 + x*y", (1.0, 2.0), (0.1, 2.0), {"maximize": True}),
+    "saddle": ("x^2 - y^2", (2.0, 0.001), (0.1, 0.5), {"iterations": 2000}),
+}
+
+
+def _assert_lane_matches(result, lane: int, config: RunConfig) -> None:
+    trajectory, outcome = run_to_end(config)
+    assert result.reasons[lane] == outcome.reason
+    assert result.iterations[lane] == outcome.iterations
+    np.testing.assert_allclose(result.points[lane], trajectory.points[-1], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(result.values[lane], trajectory.values[-1], rtol=1e-12, atol=0)
+    if result.paths is not None:
+        np.testing.assert_allclose(result.paths[lane], trajectory.points, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_lane_equals_its_single_run(variant: str, case: str) -> None:
+    function, start, rates, extra = CASES[case]
+    config = RunConfig(function, start, variant=variant, iterations=300).replace(**extra)
+    starts = np.repeat([start], len(rates), axis=0)
+    result = run_many_from_config(config, starts=starts, learning_rates=rates, record_path=True)
+    for lane, rate in enumerate(rates):
+        _assert_lane_matches(result, lane, config.replace(learning_rate=rate))
+
+
+def test_the_cases_reach_every_stop_reason_but_cancel() -> None:
+    reasons = set()
+    for function, start, rates, extra in CASES.values():
+        for variant in ("gd", "adam"):
+            config = RunConfig(function, start, variant=variant, iterations=300).replace(**extra)
+            starts = np.repeat([start], len(rates), axis=0)
+            reasons |= set(run_many_from_config(config, starts, learning_rates=rates).reasons)
+    assert reasons == set(StopReason) - {StopReason.CANCELLED}
+
+
+def test_lanes_with_different_starts_match_and_stop_on_their_own() -> None:
+    config = RunConfig("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", (0.0, 0.0), learning_rate=0.01)
+    starts = np.random.default_rng(3).uniform(-5, 5, size=(12, 2))
+    result = run_many_from_config(config, starts=starts)
+    assert len(set(result.iterations)) > 3
+    for lane in range(len(starts)):
+        _assert_lane_matches(result, lane, config.replace(start=tuple(starts[lane])))
+
+
+def test_a_start_outside_the_domain_stops_that_lane_only() -> None:
+    objective = build_objective("log(x) + (x - 3)^2 + y^2")
+    starts = np.array([[-1.0, 0.0], [2.0, 1.0], [0.0, 1.0]])
+    result = run_many(objective, "gd", starts, 0.1, iterations=50)
+    assert result.reasons[0] == result.reasons[2] == StopReason.UNDEFINED
+    assert result.iterations[0] == result.iterations[2] == 0
+    assert result.reasons[1] == StopReason.MAX_ITERATIONS and result.iterations[1] == 50
+    np.testing.assert_array_equal(result.points[0], starts[0])
+
+
+def test_a_start_at_a_minimum_stops_at_once() -> None:
+    objective = build_objective("x^2 + y^2")
+    result = run_many(objective, "adam", np.array([[0.0, 0.0], [1.0, 1.0]]), 0.1)
+    assert result.reasons[0] == StopReason.GRADIENT_SMALL and result.iterations[0] == 0
+    assert result.iterations[1] > 0
+
+
+def test_a_set_cancel_flag_stops_every_lane_before_the_first_update() -> None:
+    cancel = threading.Event()
+    cancel.set()
+    objective = build_objective("x^2 + y^2")
+    result = run_many(objective, "gd", np.ones((5, 2)), 0.01, cancel=cancel)
+    assert set(result.reasons) == {StopReason.CANCELLED}
+    assert not result.iterations.any()
+
+
+def test_cancel_during_the_run_keeps_the_iterates_so_far() -> None:
+    cancel = threading.Event()
+    seen = []
+
+    def progress(done: int, total: int, running: int) -> None:
+        seen.append((done, total, running))
+        if done >= 40:
+            cancel.set()
+
+    config = RunConfig("(1 - x)^2 + 100(y - x^2)^2", (-1.5, 2.0), learning_rate=1e-4)
+    config = config.replace(iterations=10_000_000)
+    starts = np.repeat([config.start], 2000, axis=0)
+    result = run_many_from_config(config, starts=starts, cancel=cancel, progress=progress)
+    assert set(result.reasons) == {StopReason.CANCELLED}
+    stopped_at = int(result.iterations[0])
+    assert 40 <= stopped_at < 10_000_000 and np.all(result.iterations == stopped_at)
+    assert seen[0][1] == 10_000_000 and seen[0][2] == 2000
+    single, _ = run_to_end(config.replace(iterations=stopped_at))
+    np.testing.assert_allclose(result.points[0], single.points[-1], rtol=1e-12)
+
+
+def test_progress_reports_the_end() -> None:
+    calls = []
+    objective = build_objective("x^2")
+    run_many(
+        objective,
+        "gd",
+        np.array([1.0, 2.0]),
+        0.1,
+        iterations=20,
+        progress=lambda *a: calls.append(a),
+    )
+    assert calls[-1] == (20, 20, 0)
+
+
+@pytest.mark.parametrize(
+    ("starts", "rates", "message"),
+    [
+        (np.ones((3, 3)), 0.1, "2 coordinate"),
+        (np.ones((0, 2)), 0.1, "2 coordinate"),
+        (np.array([[np.nan, 1.0]]), 0.1, "finite"),
+        (np.ones((3, 2)), np.array([0.1, -1.0, 0.1]), "positive"),
+        (np.ones((3, 2)), np.array([0.1, 0.2]), "one learning rate or 3"),
+    ],
+)
+def test_bad_lanes_are_refused_with_a_message(starts, rates, message) -> None:
+    with pytest.raises(ConfigError, match=message):
+        run_many(build_objective("x^2 + y^2"), "gd", starts, rates)
+
+
+def test_a_dataset_run_is_refused() -> None:
+    with pytest.raises(ConfigError, match="dataset"):
+        run_many_from_config(RunConfig("x^2", (1.0,), data="points.csv"))
+
+
+def test_recording_too_many_paths_is_refused() -> None:
+    with pytest.raises(ConfigError, match="record"):
+        run_many(build_objective("x^2"), "gd", np.ones(10_000), 0.1, iterations=10_000,
+                 record_path=True)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "function", ["(1 - x)^2 + 100(y - x^2)^2", "x + y^2", "sin(x) * exp(y / 3) + abs(x - y)"]
+)
+@pytest.mark.parametrize("mode", ["symbolic", "central", "forward"])
+def test_the_kernel_agrees_with_the_objective(function: str, mode: str) -> None:
+    objective = build_objective(function)
+    points = np.random.default_rng(1).uniform(-2, 2, size=(50, 2))
+    values, grads = build_kernel(objective, mode, 1e-5)(np.ascontiguousarray(points.T))
+    np.testing.assert_allclose(values, objective.value(points), rtol=1e-12)
+    exact = objective.gradient(points)
+    tolerance = 1e-12 if mode == "symbolic" else 1e-3
+    np.testing.assert_allclose(grads.T, exact, rtol=tolerance, atol=tolerance)
+
+
+def test_the_scalar_check_tells_domain_errors_from_overflow() -> None:
+    check = build_scalar_check(build_objective("log(x) + exp(y)"))
+    assert check(np.array([0.0, 1.0])) == OUTSIDE_DOMAIN
+    assert check(np.array([-1.0, 1.0])) == OUTSIDE_DOMAIN
+    assert check(np.array([1.0, 1000.0])) == OVERFLOW
+    assert check(np.array([1.0, 1.0])) == FINITE
+
+
+@pytest.mark.parametrize("variant", ["gd", "adam"])
+def test_paths_agree_to_the_last_bit_when_the_operations_are_the_same(variant: str) -> None:
+    """Himmelblau's gradient has only sums, products and powers of a variable, which numpy and
+    Python floats compute identically (``x**2`` as ``x*x``), so whole paths are bit-identical."""
+    config = RunConfig("(x^2 + y - 11)^2 + (x + y^2 - 7)^2", (0.5, -0.3), variant=variant)
+    config = config.replace(learning_rate=0.01, iterations=500)
+    result = run_many_from_config(config, record_path=True)
+    trajectory, _ = run_to_end(config)
+    np.testing.assert_array_equal(result.paths[0], trajectory.points)

@@ -1,0 +1,135 @@
+"""The convergence view alone: f and |∇f| against k, scales, the current-k marker, coordinates."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.engine import run_to_end
+from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.ui.convergence_view import ConvergenceView, wants_log
+from gdexplorer.ui.peaks import RAW_LIMIT, TARGET_BUCKETS, PeakSeries, visible_pairs
+
+
+@pytest.fixture
+def view(qtbot):
+    widget = ConvergenceView()
+    qtbot.addWidget(widget)
+    widget.resize(600, 400)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def original(item) -> tuple[np.ndarray, np.ndarray]:
+    x, y = item.getOriginalDataset()
+    return np.asarray([] if x is None else x), np.asarray([] if y is None else y)
+
+
+def test_f_and_gradient_norm_against_the_iteration(view) -> None:
+    trajectory, _ = run_to_end(
+        RunConfig(
+            "(1 - x)^2 + 100(y - x^2)^2",
+            (-1.5, 2.0),
+            variant="adam",
+            learning_rate=0.01,
+            iterations=3000,
+        )
+    )
+    view.show_run(trajectory)
+    k, f = original(view.value.curve)
+    np.testing.assert_array_equal(k, np.arange(len(trajectory)))
+    np.testing.assert_array_equal(f, trajectory.values)
+    np.testing.assert_allclose(original(view.norm.curve)[1], trajectory.gradient_norms)
+    assert view.value.log and view.norm.log  # f > 0 spanning decades: log scale
+    assert view.value_plot.getAxis("left").logMode
+    assert not view.coordinate_plot.isVisible()
+    assert view.value.curve.opts["autoDownsample"] and view.value.curve.opts["clipToView"]
+    assert view.value.curve.opts["downsampleMethod"] == "peak"
+
+
+def test_f_that_goes_negative_stays_linear() -> None:
+    assert not wants_log(np.array([3.0, 1.0, -0.5]))
+    assert wants_log(np.array([1e3, 1.0, 1e-3, 0.0]))
+    assert not wants_log(np.array([2.0, 1.5, 1.0]))
+
+
+def test_current_iteration_is_marked_on_every_plot(view) -> None:
+    trajectory, _ = run_to_end(RunConfig("x^2 - 2x + y^2 + z^2 + z*y", (2.0, -5.0, 7.0)))
+    view.show_run(trajectory)
+    view.show_iteration(7)
+    assert all(line.value() == 7 and line.isVisible() for line in view.lines)
+    assert original(view.value.marker)[1].tolist() == [trajectory.values[7]]
+    assert view.coordinate_plot.isVisible()
+    assert len(view.coordinate_curves) == 3
+    for i, curve in enumerate(view.coordinate_curves):
+        np.testing.assert_array_equal(original(curve.item)[1], trajectory.points[:, i])
+    view.clear_run()
+    assert not any(line.isVisible() for line in view.lines)
+    assert len(original(view.value.curve)[0]) == 0
+
+
+def test_streamed_rows_are_drawn_within_the_refresh_interval(view, qtbot) -> None:
+    full, _ = run_to_end(RunConfig("x^2 + y^2", (1.0, 1.0), learning_rate=0.01, iterations=500))
+    trajectory = Trajectory(("x", "y"))
+    view.show_run(trajectory)
+    for start in range(0, len(full), 100):
+        trajectory.append(full.rows[start : start + 100])
+        view.refresh_path()
+    qtbot.waitUntil(lambda: len(original(view.value.curve)[1]) == len(full), timeout=2000)
+    np.testing.assert_array_equal(original(view.value.curve)[1], full.values)
+
+
+def test_peak_series_keeps_every_extreme_and_the_last_row_while_growing() -> None:
+    rng = np.random.default_rng(1)
+    values = rng.normal(size=300_001)
+    values[123_457] = 50.0  # a spike must survive decimation
+    values[7] = np.nan
+    series = PeakSeries()
+    for end in (5_000, 20_000, 20_001, 150_000, 300_001):  # rows arrive in batches
+        x, y = series.update(values[:end])
+        assert len(x) <= 4 * TARGET_BUCKETS + 2
+        assert x[-1] <= end - 1 and np.all(np.diff(x) >= 0)
+        assert np.nanmax(y) == np.nanmax(values[:end])
+        assert np.nanmin(y) == np.nanmin(values[:end])
+    fresh = PeakSeries().update(values)  # the same as computed in one go
+    assert np.nanmax(fresh[1]) == 50.0
+    assert len(PeakSeries().update(values[:RAW_LIMIT])[0]) == RAW_LIMIT  # short: raw
+
+
+def test_zoomed_window_is_raw_when_small() -> None:
+    values = np.arange(100_000, dtype=float)
+    x, y = visible_pairs(values, 500, 600)
+    np.testing.assert_array_equal(x, np.arange(500, 601))
+    np.testing.assert_array_equal(y, values[500:601])
+    x, y = visible_pairs(values, -10, 99_999)
+    assert len(x) <= RAW_LIMIT + 2 and y.max() == 99_999 and y.min() == 0
+
+
+def test_long_run_is_drawn_decimated_but_whole(view) -> None:
+    trajectory = Trajectory(("x", "y"))
+    rows = np.zeros((200_001, len(trajectory.columns)))
+    rows[:, 2] = np.geomspace(1e3, 1e-6, len(rows))  # f
+    rows[:, 3] = 1.0
+    trajectory.append(rows)
+    view.show_run(trajectory)
+    k, f = original(view.value.curve)
+    assert len(k) < 20_000
+    assert f.max() == 1e3 and f.min() == pytest.approx(1e-6)
+    bucket = view.value.line.peaks.bucket
+    assert k.max() <= 200_000 < k.max() + bucket  # the last bucket holds the last row
+    assert view.value.log
+
+
+def test_zooming_in_on_k_draws_the_rows_in_view(view, qtbot) -> None:
+    trajectory = Trajectory(("x", "y"))
+    rows = np.zeros((100_001, len(trajectory.columns)))
+    rows[:, 2] = np.arange(len(rows), dtype=float)
+    trajectory.append(rows)
+    view.show_run(trajectory)
+    view.value_plot.setXRange(1_000, 1_200, padding=0)
+    qtbot.waitUntil(lambda: len(original(view.value.curve)[0]) < 1_000, timeout=2000)
+    k, f = original(view.value.curve)
+    np.testing.assert_array_equal(f, k)  # raw rows: f = k here
+    assert k.min() <= 1_000 and k.max() >= 1_200

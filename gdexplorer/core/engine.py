@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -207,12 +207,20 @@ def make_run(config: RunConfig) -> Run | DataRun:
 
 
 def run_to_end(
-    config: RunConfig, cancel: threading.Event | None = None
+    config: RunConfig,
+    cancel: threading.Event | None = None,
+    on_batch: Callable[[Batch], None] | None = None,
 ) -> tuple[Trajectory, Outcome]:
-    """Run headless and return the whole trajectory and its outcome."""
+    """Run and return the whole trajectory and its outcome.
+
+    ``on_batch`` sees every batch as it is recorded (at most about 30 a second); setting
+    ``cancel`` stops the run at the next chunk, keeping what was computed.
+    """
     run = make_run(config)
     trajectory = run.new_trajectory()
     for batch in run.batches(cancel):
         trajectory.append(batch.rows)
+        if on_batch is not None:
+            on_batch(batch)
     assert run.outcome is not None
     return trajectory, run.outcome

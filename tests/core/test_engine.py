@@ -165,3 +165,20 @@ def test_generated_source_never_contains_user_names() -> None:
     run = Run(RunConfig("theta^2 + omega^2", (1.0, 2.0), variant="adam"))
     loop = codegen.build_fused_loop(run.objective, run.variant, 0.1, run.hyperparameters)
     assert "theta" not in loop.source and "omega" not in loop.source
+
+
+def test_run_to_end_streams_batches_to_a_callback_and_can_be_cancelled() -> None:
+    config = RunConfig("x^2 + y^2", (1.0, 1.0), learning_rate=1e-9, iterations=5_000_000,
+                       tol_grad=0)  # fmt: skip
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def on_batch(batch) -> None:
+        seen.append(len(batch.rows))
+        if sum(seen) > 1000:
+            cancel.set()
+
+    trajectory, outcome = run_to_end(config, cancel, on_batch)
+    assert outcome.reason is StopReason.CANCELLED
+    assert sum(seen) == len(trajectory) < 5_000_001
+    assert np.all(np.isfinite(trajectory.rows))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -30,32 +29,21 @@ from gdexplorer.core.objective import Objective
 from gdexplorer.core.optimizers import HYPERPARAMETER_NAMES, VARIANTS, Variant, get_variant
 from gdexplorer.core.presets import Preset, get_preset, load_presets
 from gdexplorer.ui.form_fields import (
+    HYPERPARAMETER_LABELS,
+    HYPERPARAMETER_TIPS,
     ErrorLabel,
     LearningRateControl,
     NumberField,
     StartPointFields,
     difference_step,
+    hint_label,
     non_negative,
     positive,
+    section_label,
     unit_interval,
 )
 from gdexplorer.ui.form_function import FunctionField
 
-HINT_STYLE = "color: palette(placeholder-text);"
-HYPERPARAMETER_LABELS = {
-    "momentum": "Momentum",
-    "beta1": "β₁",
-    "beta2": "β₂",
-    "rho": "ρ",
-    "eps": "ε",
-}
-HYPERPARAMETER_TIPS = {
-    "momentum": "How much of the previous velocity is kept each step (0: plain gradient descent)",
-    "beta1": "Decay of the running mean of gradients m",
-    "beta2": "Decay of the running mean of squared gradients v",
-    "rho": "Decay of the running mean of squared gradients s",
-    "eps": "Added to the denominator so it is never zero",
-}
 _DATA_FIELDS = ("data", "batch_size", "epochs", "seed", "standardize")
 
 
@@ -117,7 +105,7 @@ class ControlsForm(QWidget):
             self.preset_combo.addItem(preset.title, preset.name)
         self.preset_combo.activated.connect(self._on_preset_activated)
         form.addRow("Example", self.preset_combo)
-        self.preset_hint = _hint_label(group)
+        self.preset_hint = hint_label(group)
         form.addRow(self.preset_hint)
         self.function_field = FunctionField(group)
         self.function_field.parsed.connect(self._on_function_parsed)
@@ -126,7 +114,7 @@ class ControlsForm(QWidget):
         form.addRow("f =", self.function_field)
         self.start_fields = StartPointFields(group)
         self.start_fields.edited.connect(self._on_start_edited)
-        form.addRow(_section_label("Start point", group))
+        form.addRow(section_label("Start point", group))
         form.addRow(self.start_fields)
         return group
 
@@ -141,7 +129,7 @@ class ControlsForm(QWidget):
             )
         self.variant_combo.currentIndexChanged.connect(self._on_variant_changed)
         form.addRow("Variant", self.variant_combo)
-        self.variant_hint = _hint_label(group)
+        self.variant_hint = hint_label(group)
         form.addRow(self.variant_hint)
         self.learning_rate = LearningRateControl(0.1, group)
         self.learning_rate.edited.connect(self._on_any_edit)
@@ -390,18 +378,3 @@ class ControlsForm(QWidget):
     def _on_gradient_mode_changed(self) -> None:
         self.h_field.set_active(self.gradient_combo.currentData() != "symbolic")
         self._refresh_run_button()
-
-
-def _hint_label(parent: QWidget) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setStyleSheet(HINT_STYLE)
-    return label
-
-
-def _section_label(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label

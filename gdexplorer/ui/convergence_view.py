@@ -227,6 +227,13 @@ class ConvergenceView(QWidget):
         for line in self.lines:
             line.hide()
 
+    def set_log_scale(self, plot: int, log: bool) -> None:
+        """Put plot 0 (f) or 1 (|∇f|) on a log (or linear) y axis, for curves drawn by others;
+        the next run shown chooses its own scale again."""
+        series = (self.value, self.norm)[plot]
+        series.log = log
+        series.plot.setLogMode(x=False, y=log)
+
     # -- drawing -------------------------------------------------------------------------
 
     @Slot()

@@ -23,6 +23,21 @@ from PySide6.QtWidgets import (
 ERROR_STYLE = "color: #c0392b;"
 INVALID_FIELD_STYLE = "QLineEdit { border: 1px solid #c0392b; }"
 
+HINT_STYLE = "color: palette(placeholder-text);"
+HYPERPARAMETER_LABELS = {
+    "momentum": "Momentum",
+    "beta1": "β₁",
+    "beta2": "β₂",
+    "rho": "ρ",
+    "eps": "ε",
+}
+HYPERPARAMETER_TIPS = {
+    "momentum": "How much of the previous velocity is kept each step (0: plain gradient descent)",
+    "beta1": "Decay of the running mean of gradients m",
+    "beta2": "Decay of the running mean of squared gradients v",
+    "rho": "Decay of the running mean of squared gradients s",
+    "eps": "Added to the denominator so it is never zero",
+}
 Check = Callable[[float], str | None]
 """Returns what is wrong with a value, or None when it is fine."""
 
@@ -254,3 +269,18 @@ class StartPointFields(QWidget):
 
     def has_error(self) -> bool:
         return any(field.error() for field in self._fields.values())
+
+
+def hint_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setStyleSheet(HINT_STYLE)
+    return label
+
+
+def section_label(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label

@@ -34,6 +34,9 @@ def describe(objective: Objective) -> str:
     """``f(x, y) = ...`` and one line per partial derivative."""
     names = ", ".join(objective.variables)
     lines = [f"f({names}) = {readable(objective.expr)}"]
+    if objective.dimension == 1:
+        lines.append(f"f'({names}) = {readable(objective.gradient_exprs[0])}")
+        return "\n".join(lines)
     for name, derivative in zip(objective.variables, objective.gradient_exprs, strict=True):
         lines.append(f"∂f/∂{name} = {readable(derivative)}")
     return "\n".join(lines)

@@ -7,7 +7,7 @@ every view shows.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -39,6 +39,8 @@ DEFAULT_PRESET = "rosenbrock"
 DEFAULT_SIZE = QSize(1400, 900)
 FORM_WIDTH = 350
 SIDE_WIDTH = 400
+STREAM_FPS = 20
+"""While a run streams, the views redraw at most this often; rows are appended as they come."""
 
 
 class MainWindow(QMainWindow):
@@ -51,6 +53,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.store = store or SettingsStore()
         self.controller = RunController(self)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(round(1000 / STREAM_FPS))
+        self._refresh_timer.timeout.connect(self._on_refresh_due)
         self.files = FileActions(self)
         self._build_panels()
         self._build_status_bar()
@@ -106,9 +112,7 @@ class MainWindow(QMainWindow):
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar()
         self.progress.setFixedWidth(240)
-        self.progress.setFormat("%v / %m iterations")
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
+        self._set_progress(0, 0)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
 
@@ -145,6 +149,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _connect(self) -> None:
+        self.playback.leave_keys_to_inputs(self.form)
         self.form.run_requested.connect(self._on_run_requested)
         self.form.stop_requested.connect(self.controller.cancel)
         self.form.function_changed.connect(self._on_function_changed)
@@ -173,6 +178,15 @@ class MainWindow(QMainWindow):
             except GdxError as error:
                 self.show_status(f"Could not restore the settings: {error}")
         self.form.select_preset(DEFAULT_PRESET)
+
+    def load_initial_soon(self, config: RunConfig | None) -> None:
+        """:meth:`load_initial` once the event loop runs, so the window appears first."""
+        self._initial_config = config
+        QTimer.singleShot(0, self._on_initial_load_due)
+
+    @Slot()
+    def _on_initial_load_due(self) -> None:
+        self.load_initial(self._initial_config)
 
     def restore_layout(self) -> None:
         self.store.restore_window(self)
@@ -226,16 +240,27 @@ class MainWindow(QMainWindow):
         self._show_trajectory(run, self.controller.trajectory)
         self.form.set_running(True)
         self.stop_action.setEnabled(True)
-        self.progress.setRange(0, run.config.iterations)
-        self.progress.setValue(0)
+        self._set_progress(0, run.config.iterations)
         self.show_status("Running…")
 
     @Slot(int)
-    def _on_rows_arrived(self, count: int) -> None:
+    def _on_rows_arrived(self, _count: int) -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    @Slot()
+    def _on_refresh_due(self) -> None:
+        self._refresh_views()
+
+    def _refresh_views(self) -> None:
+        """Draw the rows that arrived since the last refresh (at most STREAM_FPS a second)."""
+        trajectory = self.controller.trajectory
+        if trajectory is None:
+            return
         self.plot.refresh_path()
         self.convergence.refresh_path()
-        self.playback.set_count(count)
-        self.progress.setValue(max(count - 1, 0))
+        self.playback.set_count(len(trajectory))
+        self._set_progress(trajectory.iterations, self.progress.maximum())
 
     @Slot(int)
     def _on_index_changed(self, index: int) -> None:
@@ -246,14 +271,22 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_run_finished(self, outcome: Outcome) -> None:
         self._run_ended(outcome.message)
-        self.progress.setRange(0, max(outcome.iterations, 1))
-        self.progress.setValue(outcome.iterations)
+        self._set_progress(outcome.iterations, outcome.iterations)
+        self.playback.suggest_speed(outcome.iterations)
 
     @Slot(str)
     def _on_run_failed(self, message: str) -> None:
         self._run_ended(f"The run stopped: {message}")
 
+    def _set_progress(self, done: int, total: int) -> None:
+        """The bar and its text "1,234 / 20,000 iterations" (Qt's %v has no separators)."""
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        self.progress.setFormat(f"{done:,} / {total:,} iterations")
+
     def _run_ended(self, message: str) -> None:
+        self._refresh_timer.stop()
+        self._refresh_views()
         self.form.set_running(False)
         self.stop_action.setEnabled(False)
         self.show_status(message)
@@ -282,18 +315,19 @@ class MainWindow(QMainWindow):
             )
             return
         self.controller.abandon()
+        self._refresh_timer.stop()
         self.form.set_running(False)
         self.stop_action.setEnabled(False)
         if run is not None:
             self.form.set_config(run.config)
         self._show_trajectory(run, trajectory)
         self.playback.set_count(len(trajectory))
-        self.progress.setRange(0, max(trajectory.iterations, 1))
-        self.progress.setValue(trajectory.iterations)
+        self._set_progress(trajectory.iterations, trajectory.iterations)
+        self.playback.suggest_speed(trajectory.iterations)
 
     def _show_trajectory(self, run: Run | None, trajectory: Trajectory) -> None:
         self.playback.reset()
-        self.plot.show_run(trajectory)
+        self.plot.show_run(trajectory, maximize=run is not None and run.config.maximize)
         self.convergence.show_run(trajectory)
         if run is not None:
             self.inspector.show_run(run, trajectory)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -26,7 +29,35 @@ MIN_SPEED_LOG = 0.0  # 1 iteration per second
 MAX_SPEED_LOG = 4.0  # 10,000 iterations per second
 SPEED_STEPS_PER_DECADE = 10
 DEFAULT_SPEED = 20.0
+PLAY_SECONDS = 10.0
+"""A finished run's suggested speed plays all of it in about this long."""
 FRAME_MS = 16  # at most ~60 frames a second; faster speeds advance several rows per tick
+
+
+PLAYBACK_KEYS = (
+    Qt.Key.Key_Space,
+    Qt.Key.Key_Left,
+    Qt.Key.Key_Right,
+    Qt.Key.Key_Home,
+    Qt.Key.Key_End,
+)
+
+
+class _KeyGuard(QObject):
+    """Lets a focused button, combo box or slider keep Space and the arrows for itself.
+
+    Line edits and spin boxes already claim those keys (through ShortcutOverride); buttons,
+    check boxes, combo boxes and sliders do not, so without this a student who tabs to
+    "Maximize" and presses Space would start playback instead.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
+            if plain and event.key() in PLAYBACK_KEYS:
+                event.accept()
+                return True
+        return False
 
 
 class PlaybackBar(QWidget):
@@ -48,6 +79,7 @@ class PlaybackBar(QWidget):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_tick)
         self._clock = QElapsedTimer()
+        self._key_guard = _KeyGuard(self)
         self._make_actions()
         self._make_widgets()
         self._update_widgets()
@@ -118,6 +150,9 @@ class PlaybackBar(QWidget):
         self.position_label = QLabel(self)
         row.addWidget(self.position_label)
         row.addStretch(1)
+        self._make_speed_control(row)
+
+    def _make_speed_control(self, row: QHBoxLayout) -> None:
         row.addWidget(QLabel("Speed", self))
         self.speed_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.speed_slider.setRange(
@@ -127,6 +162,8 @@ class PlaybackBar(QWidget):
         self.speed_slider.setFixedWidth(140)
         self.speed_slider.setToolTip("Iterations per second while playing (log scale)")
         self.speed_slider.valueChanged.connect(self._on_speed_changed)
+        self.speed_slider.actionTriggered.connect(self._on_speed_chosen)
+        self._speed_chosen = False
         row.addWidget(self.speed_slider)
         self.speed_label = QLabel(self)
         self.speed_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("10,000 it/s "))
@@ -137,6 +174,13 @@ class PlaybackBar(QWidget):
 
     def count(self) -> int:
         return self._count
+
+    def leave_keys_to_inputs(self, container: QWidget) -> None:
+        """Space and the arrow keys pressed in ``container``'s buttons, combo boxes and
+        sliders go to them, not to playback (call once the container is built)."""
+        for widget in container.findChildren(QWidget):
+            if isinstance(widget, QAbstractButton | QComboBox | QAbstractSlider):
+                widget.installEventFilter(self._key_guard)
 
     def index(self) -> int:
         """The shown row, or -1 when there is none."""
@@ -150,6 +194,13 @@ class PlaybackBar(QWidget):
         log_speed = math.log10(max(iterations_per_second, 1e-9))
         self.speed_slider.setValue(round(log_speed * SPEED_STEPS_PER_DECADE))
         self._on_speed_changed(self.speed_slider.value())
+
+    def suggest_speed(self, iterations: int) -> None:
+        """Play a run of this length in about PLAY_SECONDS, unless the student chose a speed."""
+        if not self._speed_chosen and iterations > 0:
+            self.set_speed(
+                min(max(iterations / PLAY_SECONDS, 10**MIN_SPEED_LOG), 10**MAX_SPEED_LOG)
+            )
 
     def is_playing(self) -> bool:
         return self.play_action.isChecked()
@@ -241,9 +292,14 @@ class PlaybackBar(QWidget):
             self.set_index(value)
 
     @Slot(int)
+    def _on_speed_chosen(self, _action: int) -> None:
+        self._speed_chosen = True
+
+    @Slot(int)
     def _on_speed_changed(self, _value: int) -> None:
         speed = self.speed()
-        self.speed_label.setText(f"{speed:,.0f} it/s" if speed >= 10 else f"{speed:.2g} it/s")
+        shown = float(f"{speed:.2g}")  # 2,000 it/s, not the slider's 1,995
+        self.speed_label.setText(f"{shown:,.0f} it/s" if shown >= 10 else f"{shown:g} it/s")
         if self._timer.isActive():
             self._timer.setInterval(self._interval_ms())
 

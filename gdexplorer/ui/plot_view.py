@@ -199,6 +199,17 @@ class PlotView(QWidget):
         """Save the plot as a PNG; on failure raise ExportError and leave ``path`` untouched."""
         save_widget_png(self.plot_widget, path)
 
+    # -- for extra items drawn by others (the Compare dock's runs) ---------------------------
+
+    @property
+    def plane_axes(self) -> tuple[int, ...]:
+        """The coordinates plotted: ``(i, j)`` on a contour or slice, ``(0,)`` with f (1-D)."""
+        return self._axes
+
+    def grow_to(self, plane_points: np.ndarray) -> None:
+        """Widen the view to include these plotted points, as a run's path does."""
+        self._grow_view(np.asarray(plane_points, dtype=float).reshape(-1, 2))
+
     # -- geometry ------------------------------------------------------------------------
 
     def _to_plane(self, points: np.ndarray) -> np.ndarray:

@@ -82,6 +82,8 @@ def test_every_preset_fills_every_field(qtbot, preset):
     assert changed.args[0].plot_range == preset.plot_range
     assert changed.args[0].minima == preset.minima
     assert form.preset_hint.text() == preset.shows
+    derivative = "f'(x) = " if len(preset.config.start) == 1 else "∂f/∂x = "
+    assert derivative in form.function_field.preview.text()
 
 
 def test_learning_rate_field_and_log_slider_move_together(qtbot, form):

@@ -106,3 +106,14 @@ def test_keys_step_but_a_focused_line_edit_keeps_its_arrows(qtbot):
     qtbot.keyClick(line_edit, Qt.Key.Key_Left)
     assert line_edit.cursorPosition() == 2
     assert bar.index() == 9
+
+
+def test_a_finished_run_suggests_a_speed_until_the_student_picks_one(bar):
+    bar.suggest_speed(2000)
+    assert bar.speed() == pytest.approx(200, rel=0.15)  # the whole run in about 10 s
+    bar.suggest_speed(5_000_000)
+    assert bar.speed() == pytest.approx(10_000)
+    bar.speed_slider.triggerAction(bar.speed_slider.SliderAction.SliderSingleStepSub)
+    chosen = bar.speed()
+    bar.suggest_speed(30)
+    assert bar.speed() == chosen

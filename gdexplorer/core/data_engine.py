@@ -46,7 +46,14 @@ from gdexplorer.core import optimizers
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data import load_dataset, split_columns, standardize
 from gdexplorer.core.data_objective import DataObjective, build_data_objective
-from gdexplorer.core.engine import BATCH_SECONDS, DIVERGENCE_LIMIT, Batch, Outcome, StopReason
+from gdexplorer.core.engine import (
+    BATCH_SECONDS,
+    DIVERGENCE_LIMIT,
+    RESUME_WAIT,
+    Batch,
+    Outcome,
+    StopReason,
+)
 from gdexplorer.core.errors import ConfigError, DataError
 from gdexplorer.core.objective import format_point
 from gdexplorer.core.trajectory import Trajectory, row_columns
@@ -164,9 +171,15 @@ class DataRun:
         return np.concatenate([start, [value], grad, np.zeros(d), slots, [0.0, math.nan, value]])
 
     def batches(
-        self, cancel: threading.Event | None = None, batch_seconds: float = BATCH_SECONDS
+        self,
+        cancel: threading.Event | None = None,
+        batch_seconds: float = BATCH_SECONDS,
+        resume: threading.Event | None = None,
     ) -> Iterator[Batch]:
-        """Yield the rows as they are computed; row 0 (the start) comes first."""
+        """Yield the rows as they are computed; row 0 (the start) comes first.
+
+        ``resume`` works as in :meth:`gdexplorer.core.engine.Run.batches`.
+        """
         loop = _Loop(self)
         pending = [self.first_row[None, :]]
         emitted = 0
@@ -174,6 +187,8 @@ class DataRun:
         chunk = 16
         last_emit = time.perf_counter()
         while reason is None and loop.done < self.total_updates:
+            if resume is not None:
+                resume.wait(RESUME_WAIT)
             if cancel is not None and cancel.is_set():
                 reason = StopReason.CANCELLED
                 break

@@ -33,6 +33,7 @@ DIVERGENCE_LIMIT = 1e100
 """A point, f or gradient entry beyond this magnitude counts as diverged."""
 
 BATCH_SECONDS = 1 / 30
+RESUME_WAIT = 0.05
 
 
 class StopReason(StrEnum):
@@ -106,9 +107,17 @@ class Run:
         return np.concatenate([start, [value], grad, np.zeros(d), slots])
 
     def batches(
-        self, cancel: threading.Event | None = None, batch_seconds: float = BATCH_SECONDS
+        self,
+        cancel: threading.Event | None = None,
+        batch_seconds: float = BATCH_SECONDS,
+        resume: threading.Event | None = None,
     ) -> Iterator[Batch]:
-        """Yield the rows as they are computed; row 0 (the start) comes first."""
+        """Yield the rows as they are computed; row 0 (the start) comes first.
+
+        With ``resume``, the loop waits between chunks (at most ``RESUME_WAIT`` seconds) while
+        that event is clear: a GUI thread clears it to have the interpreter lock to itself for
+        a redraw, instead of fighting this pure-Python loop for it call by call.
+        """
         loop = codegen.build_fused_loop(
             self.objective,
             self.variant,
@@ -133,6 +142,8 @@ class Run:
         chunk = 64
         last_emit = time.perf_counter()
         while code == codegen.RAN_ALL and done < cfg.iterations:
+            if resume is not None:
+                resume.wait(RESUME_WAIT)
             if cancel is not None and cancel.is_set():
                 break
             before = len(pending)

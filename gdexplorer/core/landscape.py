@@ -188,10 +188,14 @@ def grown_range(
     and leave nothing of the landscape to see. Non-finite points are ignored.
     """
     points = np.asarray(points, dtype=float).reshape(-1, 2)
-    finite = points[np.all(np.isfinite(points), axis=1)]
-    if len(finite) == 0:
+    if len(points) == 0:
         return current
-    low, high = finite.min(axis=0), finite.max(axis=0)
+    low, high = points.min(axis=0), points.max(axis=0)
+    if not (np.all(np.isfinite(low)) and np.all(np.isfinite(high))):  # rare: filter, then
+        finite = points[np.all(np.isfinite(points), axis=1)]
+        if len(finite) == 0:
+            return current
+        low, high = finite.min(axis=0), finite.max(axis=0)
     out = []
     for (lo, hi), a, b, first in zip(current, low, high, first_span, strict=True):
         if a >= lo and b <= hi:

@@ -20,7 +20,7 @@ import weakref
 
 import numpy as np
 import shiboken6
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QAbstractEventDispatcher, QObject, Qt, QThread, Signal, Slot
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Batch, Outcome, Run, make_run
@@ -56,11 +56,16 @@ class RunWorker(QObject):
     finished = Signal()
 
     def __init__(
-        self, run: Run, cancel: threading.Event, delivered: threading.Event | None = None
+        self,
+        run: Run,
+        cancel: threading.Event,
+        delivered: threading.Event | None = None,
+        resume: threading.Event | None = None,
     ) -> None:
         super().__init__()  # no parent: it is moved to its own thread
         self._run = run
         self._cancel = cancel
+        self._resume = resume
         self._delivered = delivered if delivered is not None else threading.Event()
         self._delivered.set()
 
@@ -69,7 +74,7 @@ class RunWorker(QObject):
         """Emit every row in order (fresh arrays), then the outcome or the error's message."""
         try:
             waiting: list[Batch] = []
-            for batch in self._run.batches(self._cancel):
+            for batch in self._run.batches(self._cancel, resume=self._resume):
                 waiting.append(batch)
                 if self._delivered.is_set():
                     self._delivered.clear()
@@ -117,7 +122,7 @@ class _Session(QObject):
         self.worker_thread = QThread()
         self.worker_thread.setObjectName("gdexplorer-run")
         self.delivered = threading.Event()
-        self.worker = RunWorker(run, self.cancel_event, self.delivered)
+        self.worker = RunWorker(run, self.cancel_event, self.delivered, controller.gui_turn)
         self.worker.moveToThread(self.worker_thread)
         self.worker_thread.started.connect(self.worker.work)
         self.worker.finished.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
@@ -199,6 +204,24 @@ class RunController(QObject):
         super().__init__(parent)
         self.current_session: _Session | None = None
         self._sessions: list[_Session] = []
+        # Set while the GUI thread waits for events, clear while it handles them: the run loop
+        # waits for it between chunks, so the GUI always has the interpreter lock to itself.
+        # (A pure-Python loop in another thread would otherwise take the lock back after
+        # every Qt call a redraw makes, and the redraw would take several times as long.)
+        self.gui_turn = threading.Event()
+        self.gui_turn.set()
+        dispatcher = QAbstractEventDispatcher.instance()
+        if dispatcher is not None:
+            dispatcher.awake.connect(self._on_gui_awake)
+            dispatcher.aboutToBlock.connect(self._on_gui_idle)
+
+    @Slot()
+    def _on_gui_awake(self) -> None:
+        self.gui_turn.clear()
+
+    @Slot()
+    def _on_gui_idle(self) -> None:
+        self.gui_turn.set()
 
     @property
     def run(self) -> Run | None:

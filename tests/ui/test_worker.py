@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.engine import Batch, StopReason, run_to_end
+from gdexplorer.core.engine import RESUME_WAIT, Batch, StopReason, make_run, run_to_end
 from gdexplorer.core.errors import DataError
 from gdexplorer.ui.worker import RunController, RunWorker, running_threads
 
@@ -84,7 +84,7 @@ class _FailingRun:
 
     outcome = None
 
-    def batches(self, cancel):
+    def batches(self, cancel, resume=None):
         yield Batch(0, np.zeros((1, 3)))
         raise DataError("the dataset has a non-numeric value in row 7")
 
@@ -98,3 +98,23 @@ def test_worker_reports_a_user_error_as_a_message_and_finishes(qtbot):
         worker.work()
     assert len(batches) == 1
     assert failures == ["the dataset has a non-numeric value in row 7"]
+
+
+def test_the_run_waits_between_chunks_while_the_gui_thread_is_busy(qtbot):
+    """The controller clears gui_turn while the event loop handles events: the run pauses."""
+    controller = RunController()
+    assert controller.gui_turn.is_set()
+    controller._on_gui_awake()
+    assert not controller.gui_turn.is_set()
+    config = RunConfig("x^2 + y^2", (1.0, 1.0), learning_rate=1e-9, iterations=10_000_000,
+                       tol_grad=0)  # fmt: skip
+    run = make_run(config)
+    cancel = threading.Event()
+    began = time.perf_counter()
+    batches = run.batches(cancel, batch_seconds=0.0, resume=controller.gui_turn)
+    next(batches)  # the first chunk comes after waiting RESUME_WAIT for the busy GUI
+    assert time.perf_counter() - began >= RESUME_WAIT * 0.9
+    controller._on_gui_idle()
+    assert controller.gui_turn.is_set()
+    cancel.set()
+    list(batches)

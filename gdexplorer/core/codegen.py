@@ -118,9 +118,8 @@ def _wrap(lines: list[str], state_names: list[str], d: int, mode: str, objective
     ]
     if mode != "symbolic":
         args = ", ".join(f"_p{i}" for i in range(d))
-        header.append(
-            f"    def _fn({args}):\n        return {print_python(renamed_expressions(objective)[0])}"
-        )
+        value = print_python(renamed_expressions(objective)[0])
+        header.append(f"    def _fn({args}):\n        return {value}")
     body = ["    try:"] + ["        " + line for line in lines]
     footer = [
         "    except (ValueError, ZeroDivisionError):",

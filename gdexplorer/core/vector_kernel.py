@@ -70,7 +70,8 @@ def build_kernel(objective: Objective, mode: str = "symbolic", h: float = 1e-5) 
         lines.append(f"_f = {_print(reduced[0])}")
         gradient = [_print(component) for component in reduced[1:]]
     else:
-        lines.append(f"def _fn({args}):\n        return {_print(codegen.renamed_expressions(objective)[0])}")
+        value = _print(codegen.renamed_expressions(objective)[0])
+        lines.append(f"def _fn({args}):\n        return {value}")
         lines.append(f"_f = _fn({args})")
         gradient = [_difference(i, d, mode, h) for i in range(d)]
     lines.append("_grad = numpy.empty((len(_points),) + _shape)")

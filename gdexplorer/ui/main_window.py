@@ -26,6 +26,7 @@ from gdexplorer.core.engine import Outcome, Run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.optimizers import VARIANTS
 from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.ui.compare_dock import CompareTabs
 from gdexplorer.ui.controls import ControlsForm, ShownFunction
 from gdexplorer.ui.convergence_view import ConvergenceView
 from gdexplorer.ui.file_actions import FileActions
@@ -39,6 +40,7 @@ DEFAULT_PRESET = "rosenbrock"
 DEFAULT_SIZE = QSize(1400, 900)
 FORM_WIDTH = 350
 SIDE_WIDTH = 400
+COMPARE_HEIGHT = 240
 STREAM_FPS = 20
 """While a run streams, the views redraw at most this often; rows are appended as they come."""
 
@@ -94,6 +96,11 @@ class MainWindow(QMainWindow):
             Qt.Orientation.Horizontal,
         )
         self.files.set_plot(self.plot)
+        self.compare = CompareTabs(self)  # runs, sweep and basin map; wires itself to the views
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.compare_dock = self._dock("Compare", self.compare, bottom)
+        self.resizeDocks([self.compare_dock], [COMPARE_HEIGHT], Qt.Orientation.Vertical)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -124,6 +131,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.files.export_trajectory_action)
         file_menu.addAction(self.files.export_plot_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.compare.runs.export_action)
+        file_menu.addAction(self.compare.runs.import_action)
+        file_menu.addSeparator()
         self.quit_action = self._menu_action(
             file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit
         )
@@ -134,7 +144,7 @@ class MainWindow(QMainWindow):
         run_menu.addSeparator()
         self._menu_action(run_menu, "Reset to &defaults", self.reset_to_defaults)
         view_menu = self.menuBar().addMenu("&View")
-        for dock in (self.form_dock, self.convergence_dock, self.inspector_dock):
+        for dock in (self.form_dock, self.convergence_dock, self.inspector_dock, self.compare_dock):
             view_menu.addAction(dock.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
         self._menu_action(help_menu, "What each &variant does", self.show_variants_help)
@@ -258,7 +268,9 @@ class MainWindow(QMainWindow):
         if trajectory is None:
             return
         self.plot.refresh_path()
-        self.convergence.refresh_path()
+        # The second view redraws in the next turn of the event loop, so the loop (timers,
+        # input) runs in between instead of waiting for both.
+        QTimer.singleShot(0, self.convergence.refresh_path)
         self.playback.set_count(len(trajectory))
         self._set_progress(trajectory.iterations, self.progress.maximum())
 
@@ -341,6 +353,7 @@ class MainWindow(QMainWindow):
         """Stop the run and wait for its thread, remember the settings, then close."""
         self.playback.play_action.setChecked(False)
         self.controller.shutdown()
+        self.compare.shutdown()
         config = self.form.config()
         if config is not None:
             self.store.save_config(config)

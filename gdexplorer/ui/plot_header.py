@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
 
 from gdexplorer.ui import style
 
@@ -20,10 +20,14 @@ class PlotHeader(QWidget):
         The student chose other variables for the horizontal and vertical axes.
     fit_requested():
         "Fit view" was pressed: show the start, the path and the minima again.
+    equal_scales_toggled(bool):
+        "Equal scales" was switched: one unit is as long on both axes (the true shape of a
+        valley, and -grad f perpendicular to the level lines) or each axis fits its range.
     """
 
     axes_changed = Signal(int, int)
     fit_requested = Signal()
+    equal_scales_toggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +46,12 @@ class PlotHeader(QWidget):
         self.fit_button = QToolButton()
         self.fit_button.setText("Fit view")
         self.fit_button.setToolTip("Show the start, the whole path and the known minima")
+        self.equal_scales = QCheckBox("Equal scales")
+        self.equal_scales.setChecked(True)
+        self.equal_scales.setToolTip(
+            "One unit is as long on both axes, so elongated valleys look elongated and -∇f "
+            "is drawn perpendicular to the level lines. Untick to stretch each axis to its range."
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 0)
         for widget in (self._axis_labels[0], self.horizontal, self._axis_labels[1]):
@@ -50,10 +60,12 @@ class PlotHeader(QWidget):
         layout.addWidget(self.slice_label)
         layout.addStretch(1)
         layout.addWidget(self.hover_label)
+        layout.addWidget(self.equal_scales)
         layout.addWidget(self.fit_button)
         self.horizontal.currentIndexChanged.connect(self._on_horizontal_changed)
         self.vertical.currentIndexChanged.connect(self._on_vertical_changed)
         self.fit_button.clicked.connect(self.fit_requested)
+        self.equal_scales.toggled.connect(self.equal_scales_toggled)
         self._current = (0, 1)
         self.set_variables((), (0, 1))
 

@@ -114,6 +114,7 @@ class PlotView(QWidget):
         scene.sigMouseClicked.connect(self._on_mouse_clicked)
         self.header.axes_changed.connect(self._on_axes_changed)
         self.header.fit_requested.connect(self._on_fit_requested)
+        self.header.equal_scales_toggled.connect(self._on_equal_scales_toggled)
 
     # -- the contract --------------------------------------------------------------------
 
@@ -135,6 +136,8 @@ class PlotView(QWidget):
         self._plot_range = tuple(map(tuple, plot_range)) if plot_range is not None else None
         self._axes = (0,) if d == 1 else (0, 1)
         self.header.set_variables(self._variables if d >= 3 else (), self._axes)
+        self.header.equal_scales.setVisible(d >= 2)
+        self.view_box.setAspectLocked(d >= 2 and self.header.equal_scales.isChecked())
         self.contour.set_visible(d >= 2)
         self.view_box.setBackgroundColor(style.UNDEFINED if d >= 2 else style.BACKGROUND)
         self.curve.set_visible(d == 1)
@@ -406,6 +409,12 @@ class PlotView(QWidget):
     def _on_axes_changed(self, horizontal: int, vertical: int) -> None:
         self._axes = (horizontal, vertical)
         self._reset_view()
+
+    @Slot(bool)
+    def _on_equal_scales_toggled(self, equal: bool) -> None:
+        two_d = self._objective is not None and self._objective.dimension >= 2
+        self.view_box.setAspectLocked(equal and two_d)
+        self._on_fit_requested()
 
     @Slot()
     def _on_fit_requested(self) -> None:

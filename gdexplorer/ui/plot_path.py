@@ -13,8 +13,9 @@ import pyqtgraph as pg
 
 from gdexplorer.ui import style
 
-LINE_LIMIT = 5_000
-"""Path vertices drawn at most; beyond this every k-th row is drawn, plus the last."""
+LINE_LIMIT = 2_000
+"""Path vertices drawn at most (a few per pixel of a typical plot; antialiased lines are the
+largest cost of a repaint); beyond this every k-th row is drawn, plus the last."""
 
 DOT_LIMIT = 1_000
 """Path dots drawn at most: more would merge into a band (their spacing still shows speed)."""

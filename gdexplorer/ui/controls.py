@@ -24,10 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from gdexplorer.core.config import MAX_ITERATIONS, RunConfig
+from gdexplorer.core.data import load_samples
 from gdexplorer.core.gradients import DEFAULT_H, GRADIENT_MODES, GRADIENT_TITLES
 from gdexplorer.core.objective import Objective
 from gdexplorer.core.optimizers import HYPERPARAMETER_NAMES, VARIANTS, Variant, get_variant
 from gdexplorer.core.presets import Preset, get_preset, load_presets
+from gdexplorer.ui.data_form import DataSection
+from gdexplorer.ui.data_mode import ModeSwitch, show_mode
 from gdexplorer.ui.form_fields import (
     HYPERPARAMETER_LABELS,
     HYPERPARAMETER_TIPS,
@@ -43,8 +46,6 @@ from gdexplorer.ui.form_fields import (
     unit_interval,
 )
 from gdexplorer.ui.form_function import FunctionField
-
-_DATA_FIELDS = ("data", "batch_size", "epochs", "seed", "standardize")
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,15 @@ class ControlsForm(QWidget):
         self._preset: Preset | None = None
         self._loading = False
         self._shown: Objective | None = None
-        self._data_settings: dict = {}
         layout = QVBoxLayout(self)
+        self.mode_switch = ModeSwitch(self)  # typed function / learn from data (data_mode.py)
+        self.mode_switch.mode_changed.connect(self._on_mode_changed)
+        layout.addWidget(self.mode_switch)
+        self.data_section = DataSection(self)
+        self.data_section.objective_changed.connect(self._on_data_parsed)
+        self.data_section.edited.connect(self._on_any_edit)
+        self.data_section.sample_chosen.connect(self.set_config)
+        layout.addWidget(self.data_section)
         layout.addWidget(self._build_function_group())
         layout.addWidget(self._build_optimizer_group())
         layout.addWidget(self._build_stopping_group())
@@ -93,6 +101,7 @@ class ControlsForm(QWidget):
         layout.addStretch(1)
         self._on_variant_changed()
         self._on_gradient_mode_changed()
+        show_mode(self, False)
 
     # -- construction -------------------------------------------------------------------
 
@@ -193,7 +202,8 @@ class ControlsForm(QWidget):
 
     def config(self) -> RunConfig | None:
         """The settings as typed, or None while a field is wrong (each field says why)."""
-        objective = self.function_field.objective()
+        data = self.mode_switch.is_data_mode()
+        objective = self._objective()
         start = self.start_fields.values()
         learning_rate = self.learning_rate.value()
         variant = self.variant()
@@ -206,14 +216,15 @@ class ControlsForm(QWidget):
             if value is None:
                 return None
             overrides[name] = None if value == default else value
-        gradient = self.gradient_combo.currentData()
+        gradient = "symbolic" if data else self.gradient_combo.currentData()
         h = self.h_field.value()
         if h is None and gradient != "symbolic":
             return None
+        fields = self.data_section.config_fields() if data else self._function_fields()
+        if fields is None:
+            return None
         return RunConfig(
-            function=self.function_field.text(),
             start=start,
-            variables=self.function_field.variables(),
             variant=variant.name,
             learning_rate=learning_rate,
             iterations=self.iterations.value(),
@@ -223,7 +234,7 @@ class ControlsForm(QWidget):
             h=DEFAULT_H if h is None else h,
             maximize=self.maximize.isChecked(),
             **overrides,
-            **self._data_settings,
+            **fields,
         )
 
     def set_config(self, config: RunConfig) -> None:
@@ -275,8 +286,10 @@ class ControlsForm(QWidget):
     def _apply(self, config: RunConfig, preset: Preset | None) -> None:
         variant = get_variant(config.variant)
         gradient = "symbolic" if config.gradient == "exact" else config.gradient.strip().lower()
+        data = bool(config.data)
         self._loading = True
         try:
+            self.mode_switch.set_data_mode(data)
             self.variant_combo.setCurrentIndex(self.variant_combo.findData(variant.name))
             self._on_variant_changed()
             for name, value in config.hyperparameter_overrides().items():
@@ -290,33 +303,50 @@ class ControlsForm(QWidget):
             self.tol_grad.set_value(config.tol_grad)
             self.tol_step.set_value(config.tol_step)
             self.maximize.setChecked(config.maximize)
-            self._data_settings = {k: getattr(config, k) for k in _DATA_FIELDS}
             self._preset = preset
             self.preset_hint.setText(preset.shows if preset else "")
             self.preset_hint.setVisible(preset is not None)
             name = preset.name if preset is not None else None
             self.preset_combo.setCurrentIndex(max(self.preset_combo.findData(name), 0))
             self._shown = None
-            self.function_field.set_text(config.function, config.variables)
+            if data:
+                self.data_section.set_config(config)
+            else:
+                self.function_field.set_text(config.function, config.variables)
             self.start_fields.set_values(config.start)
+            show_mode(self, data)
         finally:
             self._loading = False
         self.run_error.show_message(None)
         self._emit_function_changed()
         self._refresh_run_button()
 
+    def _objective(self):
+        """The typed function's Objective, or in data mode the loss's DataObjective."""
+        if self.mode_switch.is_data_mode():
+            return self.data_section.objective()
+        return self.function_field.objective()
+
+    def _function_fields(self) -> dict:
+        return {
+            "function": self.function_field.text(),
+            "variables": self.function_field.variables(),
+        }
+
     def _emit_function_changed(self) -> None:
-        objective = self.function_field.objective()
+        objective = self._objective()
         shown = self._shown
         if objective is None or (
             shown is not None
             and objective.variables == shown.variables
             and objective.expr == shown.expr
+            and getattr(objective, "dataset", None) is getattr(shown, "dataset", None)
         ):
             return
         self._shown = objective
         preset = self._preset
         applies = preset is not None and preset.config.function == self.function_field.text()
+        applies = applies and not self.mode_switch.is_data_mode()
         self.function_changed.emit(
             ShownFunction(
                 objective=objective,
@@ -328,6 +358,8 @@ class ControlsForm(QWidget):
 
     def _refresh_run_button(self) -> None:
         function_ok = self.function_field.is_pending() or self.function_field.error() is None
+        if self.mode_switch.is_data_mode():
+            function_ok = self.data_section.is_valid()
         fields = [self.learning_rate.field, self.tol_grad, self.tol_step, self.h_field]
         fields += [self.hyperparameters[n] for n in self.variant().defaults]
         fields_ok = not any(field.error() for field in fields) and not self.start_fields.has_error()
@@ -350,11 +382,37 @@ class ControlsForm(QWidget):
     def _on_function_rejected(self, _message: str) -> None:
         self._refresh_run_button()
 
+    @Slot(object)
+    def _on_data_parsed(self, objective) -> None:
+        if self.mode_switch.is_data_mode():
+            self._on_function_parsed(objective)
+
+    @Slot(bool)
+    def _on_mode_changed(self, data: bool) -> None:
+        """Show the mode's fields; a mode opened with nothing in it gets its first example."""
+        show_mode(self, data)
+        if self._loading:
+            return
+        if data and self.data_section.dataset() is None:
+            self.set_config(load_samples()[0].config)
+            return
+        if not data and not self.function_field.text():
+            self.select_preset(load_presets()[0].name)
+            return
+        objective = self._objective()
+        if objective is not None:
+            self.start_fields.rebuild(objective.variables)
+        self._shown = None
+        self._emit_function_changed()
+        self._refresh_run_button()
+
     @Slot()
     def _on_start_edited(self) -> None:
         self._on_any_edit()
         start = self.start_fields.values()
-        if start is not None and not self._loading:
+        shown = self._shown  # fields rebuilt for a new function: function_changed brings them
+        fits = shown is not None and start is not None and len(start) == shown.dimension
+        if fits and not self._loading:
             self.start_changed.emit(start)
 
     @Slot()

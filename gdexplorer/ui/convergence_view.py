@@ -103,11 +103,15 @@ class _Series:
         log = self._extent.wants_log
         if log != self.log:
             self.log = log
+            self.marker.setData([], [])  # a 0 on it would turn NaN on the log axis
             self.plot.setLogMode(x=False, y=log)
         self.line.draw(values, window)
 
     def set_current(self, index: int | None, values: np.ndarray | None) -> None:
-        if index is None or values is None or index >= len(values):
+        """Mark row ``index``; a value a log axis cannot show (0, as a perfect fit's loss is)
+        is left unmarked (the vertical line still shows where)."""
+        missing = index is None or values is None or index >= len(values)
+        if missing or (self.log and not values[index] > 0):
             self.marker.setData([], [])
         else:
             self.marker.setData([index], [values[index]])

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gdexplorer.core.config import RunConfig
+from gdexplorer.core.data_export import write_data_csv
 from gdexplorer.core.engine import Run, make_run
 from gdexplorer.core.errors import ExportError, GdxError
 from gdexplorer.core.trajectory import Trajectory, read_csv, write_csv
@@ -185,7 +186,10 @@ class FileActions(QObject):
             return False
         settings = self._config.to_dict() if self._config is not None else None
         try:
-            written = write_csv(self._trajectory, path, settings=settings)
+            if self._config is not None and self._config.data:  # a run on data: its batches too
+                written = write_data_csv(self._trajectory, path, self._config)
+            else:
+                written = write_csv(self._trajectory, path, settings=settings)
         except GdxError as error:
             self.reported.emit(f"Export failed, nothing was changed: {error}")
             return False

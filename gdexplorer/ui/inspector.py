@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from gdexplorer.core.explain import WorkedExample, as_text, explain, sections
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
+from gdexplorer.ui.data_inspector import batch_html, batch_text
 
 PLACEHOLDER = (
     "Press Run, then step through the iterations: each one is worked out here with its "
@@ -50,7 +51,8 @@ class Inspector(QWidget):
             return
         index = int(np.clip(index, 0, len(self._trajectory) - 1))
         self.example = explain(self._run, self._trajectory, index)
-        self.browser.setHtml(to_html(self.example))
+        batch = batch_html(self._run, self._trajectory, index)  # runs on data: the batch
+        self.browser.setHtml(to_html(self.example, batch))
 
     def clear_run(self) -> None:
         self._run = self._trajectory = self.example = None
@@ -58,14 +60,22 @@ class Inspector(QWidget):
 
     def plain_text(self) -> str:
         """What is shown, as plain text (for tests and copying)."""
-        return as_text(self.example) if self.example is not None else PLACEHOLDER
+        if self.example is None:
+            return PLACEHOLDER
+        batch = batch_text(self._run, self._trajectory, self.example.index)
+        return as_text(self.example) + (f"\n{batch}" if batch else "")
 
 
-def to_html(example: WorkedExample) -> str:
-    """The sections as a two-column table: labels on the left, maths in a fixed-width font."""
+def to_html(example: WorkedExample, batch_rows: str = "") -> str:
+    """The sections as a two-column table: labels on the left, maths in a fixed-width font.
+
+    ``batch_rows`` (a run on data: the examples behind the gradient) follow the first section.
+    """
     font = style.mono_font().family()
     rows = []
-    for section in sections(example):
+    for position, section in enumerate(sections(example)):
+        if position == 1:
+            rows.append(batch_rows)
         rows.append(
             f'<tr><td colspan="2" style="padding-top:8px"><b>{html.escape(section.title)}</b>'
             "</td></tr>"

@@ -29,6 +29,7 @@ from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui.compare_dock import CompareTabs
 from gdexplorer.ui.controls import ControlsForm, ShownFunction
 from gdexplorer.ui.convergence_view import ConvergenceView
+from gdexplorer.ui.data_panel import DataPanel
 from gdexplorer.ui.file_actions import FileActions
 from gdexplorer.ui.inspector import Inspector
 from gdexplorer.ui.playback import PlaybackBar
@@ -41,6 +42,7 @@ DEFAULT_SIZE = QSize(1400, 900)
 FORM_WIDTH = 350
 SIDE_WIDTH = 400
 COMPARE_HEIGHT = 240
+DATA_HEIGHT = 330
 STREAM_FPS = 20
 """While a run streams, the views redraw at most this often; rows are appended as they come."""
 
@@ -101,6 +103,10 @@ class MainWindow(QMainWindow):
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.compare_dock = self._dock("Compare", self.compare, bottom)
         self.resizeDocks([self.compare_dock], [COMPARE_HEIGHT], Qt.Orientation.Vertical)
+        self.data_panel = DataPanel()  # the data and the model, for runs on data
+        self.data_dock = self._dock("Data and model", self.data_panel, bottom)
+        self.tabifyDockWidget(self.compare_dock, self.data_dock)
+        self.data_dock.hide()
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -146,6 +152,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         for dock in (self.form_dock, self.convergence_dock, self.inspector_dock, self.compare_dock):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.data_dock.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
         self._menu_action(help_menu, "What each &variant does", self.show_variants_help)
         self._menu_action(help_menu, "&About gdexplorer", self.show_about)
@@ -164,6 +171,7 @@ class MainWindow(QMainWindow):
         self.form.stop_requested.connect(self.controller.cancel)
         self.form.function_changed.connect(self._on_function_changed)
         self.form.start_changed.connect(self.plot.set_start)
+        self.form.mode_switch.mode_changed.connect(self._on_data_mode_changed)
         self.plot.start_picked.connect(self.form.set_start)
         self.controller.run_started.connect(self._on_run_started)
         self.controller.rows_arrived.connect(self._on_rows_arrived)
@@ -200,6 +208,7 @@ class MainWindow(QMainWindow):
 
     def restore_layout(self) -> None:
         self.store.restore_window(self)
+        self.data_dock.setVisible(self.form.mode_switch.is_data_mode())  # as the form's mode
 
     @Slot(str)
     def show_status(self, message: str) -> None:
@@ -250,7 +259,7 @@ class MainWindow(QMainWindow):
         self._show_trajectory(run, self.controller.trajectory)
         self.form.set_running(True)
         self.stop_action.setEnabled(True)
-        self._set_progress(0, run.config.iterations)
+        self._set_progress(0, getattr(run, "total_updates", run.config.iterations))
         self.show_status("Running…")
 
     @Slot(int)
@@ -271,6 +280,7 @@ class MainWindow(QMainWindow):
         # The second view redraws in the next turn of the event loop, so the loop (timers,
         # input) runs in between instead of waiting for both.
         QTimer.singleShot(0, self.convergence.refresh_path)
+        self.data_panel.refresh_path()
         self.playback.set_count(len(trajectory))
         self._set_progress(trajectory.iterations, self.progress.maximum())
 
@@ -279,6 +289,7 @@ class MainWindow(QMainWindow):
         self.plot.show_iteration(index)
         self.convergence.show_iteration(index)
         self.inspector.show_iteration(index)
+        self.data_panel.show_iteration(index)
 
     @Slot(object)
     def _on_run_finished(self, outcome: Outcome) -> None:
@@ -313,6 +324,14 @@ class MainWindow(QMainWindow):
         start = shown.start if shown.start is not None else (1.0,) * shown.objective.dimension
         self.plot.show_objective(shown.objective, shown.plot_range, start, shown.minima)
 
+    @Slot(bool)
+    def _on_data_mode_changed(self, data: bool) -> None:
+        """The data and its model are shown (above the compare tabs) while learning from data."""
+        self.data_dock.setVisible(data)
+        if data:
+            self.data_dock.raise_()
+            self.resizeDocks([self.data_dock], [DATA_HEIGHT], Qt.Orientation.Vertical)
+
     @Slot(object)
     def _on_settings_opened(self, config: RunConfig) -> None:
         self.form.set_config(config)
@@ -346,6 +365,7 @@ class MainWindow(QMainWindow):
         else:
             self.inspector.clear_run()
         self.files.set_shown(trajectory, run.config if run is not None else None)
+        self.data_panel.show_run(run, trajectory)  # clears itself unless the run is on data
 
     # -- window events ------------------------------------------------------------------
 

@@ -34,6 +34,15 @@ _LIVE_THREADS: set[QThread] = set()
 """Every QThread started here and not yet seen finished (tests check none is left running)."""
 
 
+def track_thread(thread: QThread) -> None:
+    """Count ``thread`` among the workers until it has finished (see running_threads)."""
+    _LIVE_THREADS.add(thread)
+
+
+def untrack_thread(thread: QThread) -> None:
+    _LIVE_THREADS.discard(thread)
+
+
 def running_threads() -> list[QThread]:
     """The worker threads that are still running (for tests and shutdown)."""
     alive = [t for t in list(_LIVE_THREADS) if shiboken6.isValid(t) and t.isRunning()]
@@ -133,7 +142,7 @@ class _Session(QObject):
         self.worker_thread.finished.connect(self._on_thread_finished)
 
     def start(self) -> None:
-        _LIVE_THREADS.add(self.worker_thread)
+        track_thread(self.worker_thread)
         self.worker_thread.start()
 
     def is_running(self) -> bool:
@@ -173,7 +182,7 @@ class _Session(QObject):
 
     @Slot()
     def _on_thread_finished(self) -> None:
-        _LIVE_THREADS.discard(self.worker_thread)
+        untrack_thread(self.worker_thread)
         controller = self._controller()
         if controller is not None:
             controller.forget(self)

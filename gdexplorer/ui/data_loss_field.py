@@ -1,0 +1,212 @@
+"""The per-example loss field of data mode: parsed as the student types, names sorted out.
+
+Every name in the loss that is a column of the data is data; every other name is a parameter
+to learn. After a 250 ms pause in typing the field shows which is which, the loss and its
+partial derivatives, or the problem in red (a typo, a column that seems missing, no parameters
+left). Parameters are listed in the order they first appear in the loss, so ``(w*x + b - y)^2``
+puts w across and b up on the contour, as a student reads it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from gdexplorer.core.data import Dataset, split_columns, standardize
+from gdexplorer.core.data_objective import DataObjective, build_data_objective
+from gdexplorer.core.errors import ExpressionError, GdxError
+from gdexplorer.ui.form_fields import INVALID_FIELD_STYLE, ErrorLabel
+from gdexplorer.ui.form_function import PARSE_DELAY_MS, PREVIEW_STYLE, error_html, readable
+
+NO_DATA = "load a data set or pick a sample first"
+LINE_LIMIT = 90
+"""Longer formulas (the overflow-free cross-entropy) are cut in the preview; its tooltip has
+them whole."""
+
+
+def appearance_order(text: str, names: Sequence[str]) -> tuple[str, ...]:
+    """``names`` sorted by where each first appears in ``text`` as a whole word."""
+
+    def first(name: str) -> int:
+        found = re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
+        return found.start() if found else len(text)
+
+    return tuple(sorted(names, key=first))
+
+
+def build_loss(
+    text: str, dataset: Dataset, variables: Sequence[str] | None, standardized: bool
+) -> DataObjective:
+    """The objective the run will use: parameters in reading order, features rescaled if asked.
+
+    Raises ExpressionError or DataError (with a message for the student) when it cannot.
+    """
+    objective = build_data_objective(text, dataset, variables)
+    if variables is None:
+        order = appearance_order(text, objective.variables)
+        by_name = dict(zip(objective.variables, objective.symbols, strict=True))
+        objective = dataclasses.replace(objective, symbols=tuple(by_name[n] for n in order))
+    if standardized:
+        features, _ = split_columns(objective.data_columns, dataset.columns)
+        objective = dataclasses.replace(objective, dataset=standardize(dataset, features))
+    return objective
+
+
+def describe_loss(objective: DataObjective, limit: int | None = None) -> str:
+    """Which names are data, which are parameters, the loss and its partial derivatives.
+
+    With ``limit`` (the preview), lines longer than that are cut with "…", and partial
+    derivatives that long (the cross-entropy's) are named only: the tooltip shows them whole.
+    """
+    params = ", ".join(objective.variables)
+    used = set(objective.data_columns)
+    unused = [c for c in objective.dataset.columns if c not in used]
+    lines = [f"data: {', '.join(objective.data_columns)}"]
+    if unused:
+        lines[0] += f"   (not used: {', '.join(unused)})"
+    lines.append(f"parameters: {params}")
+    lines.append(f"ℓ = {readable(objective.expr)}")
+    lines.append(f"L({params}) = mean of ℓ over the examples")
+    partials = [
+        f"∂ℓ/∂{name} = {readable(derivative)}"
+        for name, derivative in zip(objective.variables, objective.gradient_exprs, strict=True)
+    ]
+    if limit is not None and any(len(line) > limit for line in partials):
+        names = ", ".join(f"∂ℓ/∂{name}" for name in objective.variables)
+        partials = [f"{names}: long; hover here to read them"]
+    lines = [line.replace("Abs(", "abs(") for line in lines + partials]
+    if limit is not None:
+        lines = [line if len(line) <= limit else line[: limit - 1] + "…" for line in lines]
+    return "\n".join(lines)
+
+
+class LossField(QWidget):
+    """The typed per-example loss, checked against the data set.
+
+    Signals
+    -------
+    parsed(DataObjective):
+        The loss (with the data) gave a new objective.
+    rejected(str):
+        It did not; the message is shown under the field.
+    """
+
+    parsed = Signal(object)
+    rejected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.line_edit = QLineEdit(self)
+        self.line_edit.setPlaceholderText("e.g. (w*x + b - y)^2")
+        self.line_edit.setClearButtonEnabled(True)
+        self.line_edit.setToolTip(
+            "The loss of one example. Column names are data; every other name is a parameter."
+        )
+        self.error_label = ErrorLabel(self)
+        self.preview = QLabel(self)
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setWordWrap(True)
+        self.preview.setStyleSheet(PREVIEW_STYLE)
+        self.preview.setToolTip("How gdexplorer reads the loss: data, parameters, gradient")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addWidget(self.line_edit)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.preview)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PARSE_DELAY_MS)
+        self._timer.timeout.connect(self._on_parse_due)
+        self.line_edit.textEdited.connect(self._on_text_edited)
+        self._dataset: Dataset | None = None
+        self._standardized = False
+        self._variables: tuple[str, ...] | None = None
+        self._objective: DataObjective | None = None
+        self._error: str | None = NO_DATA
+        self.preview.hide()
+
+    def text(self) -> str:
+        return self.line_edit.text()
+
+    def variables(self) -> tuple[str, ...] | None:
+        """The parameter order to record: as loaded, or the reading order when it differs
+        from the default (alphabetical) one, else None."""
+        if self._variables is not None or self._objective is None:
+            return self._variables
+        names = self._objective.variables
+        return None if list(names) == sorted(names) else names
+
+    def set_text(self, text: str, variables: Sequence[str] | None = None) -> None:
+        """Show ``text`` and check it now (with this parameter order, if given)."""
+        self._variables = tuple(variables) if variables is not None else None
+        self.line_edit.setText(text)
+        self.line_edit.setCursorPosition(0)
+        self._timer.stop()
+        self._parse()
+
+    def set_data(self, dataset: Dataset | None, standardized: bool) -> None:
+        """Check the loss against another data set (or the same one, rescaled or not)."""
+        self._dataset, self._standardized = dataset, standardized
+        self._timer.stop()
+        self._parse()
+
+    def objective(self) -> DataObjective | None:
+        """The objective, or None while the loss or the data is wrong; parses pending edits."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._parse()
+        return self._objective
+
+    def error(self) -> str | None:
+        return None if self._timer.isActive() else self._error
+
+    def is_pending(self) -> bool:
+        return self._timer.isActive()
+
+    @Slot(str)
+    def _on_text_edited(self, _text: str) -> None:
+        self._variables = None  # an order loaded from settings belonged to the old text
+        self._timer.start()
+
+    @Slot()
+    def _on_parse_due(self) -> None:
+        self._parse()
+
+    def _parse(self) -> None:
+        text = self.line_edit.text()
+        if self._dataset is None:
+            self._reject(ExpressionError(NO_DATA), "")
+            return
+        if not text.strip():
+            self._reject(ExpressionError("type the loss of one example, or pick a model"), "")
+            return
+        try:
+            objective = build_loss(text, self._dataset, self._variables, self._standardized)
+        except ExpressionError as problem:
+            self._reject(problem, text)
+            return
+        except GdxError as problem:
+            self._reject(ExpressionError(str(problem)), text)
+            return
+        self._objective = objective
+        self._error = None
+        self.error_label.show_message(None)
+        self.line_edit.setStyleSheet("")
+        self.preview.setText(describe_loss(objective, LINE_LIMIT))
+        self.preview.setToolTip(describe_loss(objective))
+        self.preview.show()
+        self.parsed.emit(objective)
+
+    def _reject(self, problem: ExpressionError, text: str) -> None:
+        self._objective = None
+        self._error = problem.message
+        self.error_label.show_message(error_html(text, problem))
+        self.line_edit.setStyleSheet(INVALID_FIELD_STYLE if text else "")
+        self.preview.hide()
+        self.rejected.emit(problem.message)

@@ -1,0 +1,208 @@
+"""The learning-rate sweep tab: a range and a count, a worker, and the sweep plot.
+
+The sweep takes everything else (function, start, variant, iterations, tolerances) from the
+form, runs every learning rate at once with the vectorized engine on a worker thread (progress
+and cancel), and shows the result in a :class:`~gdexplorer.ui.sweep_view.SweepView`. Clicking a
+point there emits :attr:`SweepPanel.learning_rate_picked`, rounded to three digits, for the
+window to load into the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.optimizers import get_variant
+from gdexplorer.core.sweep import MAX_COUNT, SweepResult
+from gdexplorer.ui import compare_jobs
+from gdexplorer.ui.compare_worker import JobRunner
+from gdexplorer.ui.form_fields import NumberField, positive
+from gdexplorer.ui.sweep_view import SweepView, describe_lane
+
+DEFAULT_RANGE = (1e-5, 10.0)
+DEFAULT_COUNT = 200
+MEASURES = (("final_f", "final f"), ("iterations", "iterations to converge"))
+CONTROLS_WIDTH = 290
+
+
+class SweepPanel(QWidget):
+    """Sweep controls on the left, the sweep plot on the right.
+
+    Signals
+    -------
+    learning_rate_picked(float):
+        The student clicked the plot: load this learning rate into the form.
+    reported(str):
+        What happened, for the window's status bar.
+    """
+
+    learning_rate_picked = Signal(float)
+    reported = Signal(str)
+
+    def __init__(
+        self, config_source: Callable[[], RunConfig | None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._config_source = config_source
+        self.runner = JobRunner("sweep", self)
+        self.runner.busy_changed.connect(self._on_busy_changed)
+        self.runner.progressed.connect(self._on_progressed)
+        self.runner.succeeded.connect(self._on_sweep_done)
+        self.runner.failed.connect(self._on_sweep_failed)
+        self.runner.cancelled.connect(self._on_sweep_cancelled)
+        self.view = SweepView()
+        self.view.learning_rate_picked.connect(self._on_view_picked)
+        self.view.status.hide()  # its summary and hover text go beside the plot (short dock)
+        self.view.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 4, 4, 4)
+        row.addWidget(self._build_controls())
+        row.addWidget(self.view, 1)
+        self._on_busy_changed(False)
+
+    def _build_controls(self) -> QWidget:
+        holder = QWidget()
+        holder.setFixedWidth(CONTROLS_WIDTH)
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        self.lr_min = NumberField(DEFAULT_RANGE[0], positive)
+        self.lr_max = NumberField(DEFAULT_RANGE[1], positive)
+        rates = QHBoxLayout()
+        rates.addWidget(self.lr_min)
+        rates.addWidget(QLabel("to"))
+        rates.addWidget(self.lr_max)
+        form.addRow("lr from", rates)
+        self.count = QSpinBox()
+        self.count.setRange(2, MAX_COUNT)
+        self.count.setValue(DEFAULT_COUNT)
+        self.count.setGroupSeparatorShown(True)
+        self.count.setToolTip("How many learning rates, log-spaced over the range")
+        form.addRow("How many", self.count)
+        self.measure = QComboBox()
+        for key, text in MEASURES:
+            self.measure.addItem(text, key)
+        form.addRow("Plot", self.measure)
+        self.run_button = QPushButton("Run sweep")
+        self.run_button.setToolTip(
+            "Run the form's settings once per learning rate, all at once, and plot the results"
+        )
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.runner.cancel)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button, 1)
+        buttons.addWidget(self.cancel_button)
+        self.progress = QProgressBar()
+        self.progress.setMaximumHeight(12)
+        self.progress.setFormat("%p%")
+        self.status = QLabel(
+            "The form's function, start and variant, with many learning rates. Click the plot "
+            "to load a rate into the form."
+        )
+        self.status.setWordWrap(True)
+        self.hover = QLabel()
+        self.hover.setWordWrap(True)
+        self.hover.setStyleSheet("color: #1f5fbf;")
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(form)
+        column.addLayout(buttons)
+        column.addWidget(self.progress)
+        column.addWidget(self.status)
+        column.addWidget(self.hover, 1, Qt.AlignmentFlag.AlignTop)
+        return holder
+
+    # -- public API -------------------------------------------------------------------------
+
+    @property
+    def result(self) -> SweepResult | None:
+        return self.view.result
+
+    @Slot()
+    def start(self) -> None:
+        """Sweep the form's settings over the chosen range (on the worker thread)."""
+        config = self._config_source()
+        low, high = self.lr_min.value(), self.lr_max.value()
+        if config is None:
+            self._say("Fix the settings marked in red in the form first.")
+            return
+        if low is None or high is None or not low < high:
+            self._say("The smallest learning rate must be a positive number below the largest.")
+            return
+        if config.data:
+            self._say("A learning-rate sweep works on a typed function, not on a dataset.")
+            return
+        measure = self.measure.currentData()
+        self.runner.start(compare_jobs.sweep_job(config, low, high, self.count.value(), measure))
+        self._say(f"Sweeping {self.count.value():,} learning rates…")
+
+    @Slot()
+    def cancel(self) -> None:
+        self.runner.cancel()
+
+    def shutdown(self) -> bool:
+        return self.runner.shutdown()
+
+    # -- slots ------------------------------------------------------------------------------
+
+    def _say(self, message: str) -> None:
+        self.status.setText(message)
+        self.reported.emit(message)
+
+    @Slot(bool)
+    def _on_busy_changed(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+        self.progress.setVisible(busy)
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+
+    @Slot(int, int)
+    def _on_progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    @Slot(object)
+    def _on_sweep_done(self, result: SweepResult) -> None:
+        self.view.set_result(result)
+        self.view.plot.setTitle(None)  # said beside the plot: the dock is short
+        config = result.config
+        start = ", ".join(f"{v:g}" for v in config.start)
+        self._say(
+            f"{get_variant(config.variant).title} from ({start}), up to "
+            f"{config.iterations:,} iterations. {self.view.status.text()}"
+        )
+        self.hover.clear()
+
+    @Slot(str)
+    def _on_sweep_failed(self, message: str) -> None:
+        self._say(f"The sweep stopped: {message}")
+
+    @Slot()
+    def _on_sweep_cancelled(self) -> None:
+        self._say("Sweep cancelled.")
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos) -> None:
+        lane = self.view.lane_at(scene_pos)
+        if lane is not None and self.result is not None:
+            self.hover.setText(describe_lane(self.result, lane))
+
+    @Slot(float)
+    def _on_view_picked(self, rate: float) -> None:
+        rounded = float(f"{rate:.3g}")
+        self.learning_rate_picked.emit(rounded)
+        self._say(f"Loaded lr = {rounded:g} into the form: press Run to watch it.")

@@ -11,6 +11,7 @@ section never opens a dialog except the file chooser.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
@@ -297,7 +298,7 @@ class DataSection(QGroupBox):
             self, "Load data", folder if isinstance(folder, str) else "", CSV_FILTER
         )
         if path:
-            QSettings().setValue(_LAST_FOLDER_KEY, str(path).rsplit("/", 1)[0])
+            QSettings().setValue(_LAST_FOLDER_KEY, str(Path(path).parent))
             self.load_file(path)
 
     @Slot(str)

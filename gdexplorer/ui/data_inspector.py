@@ -64,36 +64,31 @@ def batch_details(run: Any, trajectory: Trajectory, index: int) -> BatchDetails 
 
 
 def batch_html(run: Any, trajectory: Trajectory | None, index: int) -> str:
-    """The batch as rows of the inspector's two-column table ("" when not a run on data).
-
-    The examples get a table of their own across both columns, one line each.
-    """
+    """The batch as a block of the inspector ("" when not a run on data): a title, a table of
+    the examples (one line each), then the mean and the full-data gradient."""
     details = _details(run, trajectory, index)
     if details is None:
         return ""
     title, examples, summary = describe_batch(details)
     font = style.mono_font().family()
+    grey = "color:#555555; padding-right:10px"
     cell = f"style=\"font-family:'{font}'; padding-right:10px\""
-    listed = [
+    head = "".join(f"<td style='{grey}' align='{a}'>{h}</td>" for h, a in _HEADER)
+    listed = "".join(
         f"<tr><td {cell} align='right'>{i}</td><td {cell} align='right'>{loss}</td>"
         f"<td {cell}>{html.escape(gradient)}</td></tr>"
         for i, loss, gradient in examples
-    ]
-    head = "".join(
-        f"<td style='color:#555555; padding-right:10px' align='{a}'>{h}</td>" for h, a in _HEADER
     )
-    rows = [
-        f'<tr><td colspan="2" style="padding-top:8px"><b>{html.escape(title)}</b></td></tr>',
-        f'<tr><td colspan="2"><table cellspacing="0" cellpadding="1"><tr>{head}</tr>'
-        f"{''.join(listed)}</table></td></tr>",
-    ]
-    for label, text in summary:
-        rows.append(
-            f'<tr><td style="color:#555555; padding-right:8px" align="right">'
-            f"{html.escape(label)}</td><td style=\"font-family:'{font}'; white-space:pre-wrap\">"
-            f"{html.escape(text)}</td></tr>"
-        )
-    return "".join(rows)
+    lines = "".join(
+        f"<tr><td style='{grey}' align='right'>{html.escape(label)}</td>"
+        f"<td style=\"font-family:'{font}'; white-space:pre-wrap\">{html.escape(text)}</td></tr>"
+        for label, text in summary
+    )
+    table = '<table cellspacing="0" cellpadding="1">'
+    return (
+        f'<p style="margin-top:8px; margin-bottom:0"><b>{html.escape(title)}</b></p>'
+        f"{table}<tr>{head}</tr>{listed}</table>{table}{lines}</table>"
+    )
 
 
 def batch_text(run: Any, trajectory: Trajectory | None, index: int) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QW
 
 from gdexplorer.core.data import Dataset, split_columns, template_loss
 from gdexplorer.core.errors import GdxError
-from gdexplorer.ui.form_fields import ErrorLabel
+from gdexplorer.ui.form_fields import ErrorLabel, hint_label
 
 TEMPLATES = (
     ("linear regression", "Linear regression (squared error)"),
@@ -63,6 +63,9 @@ class TemplatePicker(QObject):
         form.addRow("Features", self.features_box)
         self.hint = ErrorLabel(parent)
         form.addRow(self.hint)
+        self.note = hint_label(parent)
+        self.note.hide()
+        form.addRow(self.note)
 
     def set_dataset(self, dataset: Dataset | None) -> None:
         """Offer this data set's columns: the target by the core's rule, the rest as features."""
@@ -83,6 +86,7 @@ class TemplatePicker(QObject):
         """The loss is the student's own (typed, or loaded from settings)."""
         self.template_combo.setCurrentIndex(0)
         self.hint.show_message(None)
+        self._show_note()
 
     def show_matching(self, loss: str) -> None:
         """Pick the model whose loss, for the shown target and features, is ``loss``."""
@@ -97,6 +101,7 @@ class TemplatePicker(QObject):
                 return
             if written == loss:
                 self.template_combo.setCurrentIndex(index)
+                self._show_note()
                 return
 
     def _rebuild_feature_checks(self) -> None:
@@ -126,7 +131,29 @@ class TemplatePicker(QObject):
             self.hint.show_message(str(problem))
             return
         self.hint.show_message(self._label_warning(kind, target))
+        self._show_note()
         self.loss_written.emit(text)
+
+    def _show_note(self) -> None:
+        """The picked model in plain words (the cross-entropy's written form hides it)."""
+        kind, target = self.template_combo.currentData(), self.target_combo.currentData()
+        try:
+            linear = template_loss("linear regression", self.features(), target)
+        except GdxError:
+            kind = None
+        if kind is None:
+            self.note.hide()
+            return
+        score = linear[1 : -len(f" - {target})^2")]
+        if kind == "linear regression":
+            text = f"Predicts {score}; ℓ is its squared error."
+        else:
+            text = (
+                f"ℓ = log(1 + exp(−(2·{target} − 1)·z)) with z = {score}, written so that exp "
+                f"never overflows. The model's P({target} = 1) is 1/(1 + exp(−z))."
+            )
+        self.note.setText(text)
+        self.note.show()
 
     def _label_warning(self, kind: str, target: str) -> str | None:
         if kind != "logistic regression" or self._dataset is None:

@@ -66,16 +66,18 @@ class Inspector(QWidget):
         return as_text(self.example) + (f"\n{batch}" if batch else "")
 
 
-def to_html(example: WorkedExample, batch_rows: str = "") -> str:
+def to_html(example: WorkedExample, batch: str = "") -> str:
     """The sections as a two-column table: labels on the left, maths in a fixed-width font.
 
-    ``batch_rows`` (a run on data: the examples behind the gradient) follow the first section.
+    ``batch`` (a run on data: the examples behind the gradient, a block of its own) follows the
+    first section; the table is split around it so its width never widens the label column.
     """
     font = style.mono_font().family()
-    rows = []
+    tables: list[list[str]] = [[]]
     for position, section in enumerate(sections(example)):
-        if position == 1:
-            rows.append(batch_rows)
+        if position == 1 and batch:
+            tables.append([])
+        rows = tables[-1]
         rows.append(
             f'<tr><td colspan="2" style="padding-top:8px"><b>{html.escape(section.title)}</b>'
             "</td></tr>"
@@ -87,7 +89,8 @@ def to_html(example: WorkedExample, batch_rows: str = "") -> str:
                 f"<td style=\"font-family:'{font}'; white-space:pre-wrap\">{html.escape(text)}"
                 "</td></tr>"
             )
-    return f'<table cellspacing="0" cellpadding="1">{"".join(rows)}</table>'
+    html_tables = [f'<table cellspacing="0" cellpadding="1">{"".join(t)}</table>' for t in tables]
+    return batch.join(html_tables) if batch else html_tables[0]
 
 
 def _paragraph(text: str) -> str:

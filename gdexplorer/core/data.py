@@ -175,9 +175,7 @@ def load_samples() -> tuple[Sample, ...]:
     entries = json.loads(resource("datasets.json").read_text(encoding="utf-8"))["datasets"]
     samples = []
     for entry in entries:
-        settings = dict(entry["run"])
-        settings["start"] = tuple(float(v) for v in settings["start"])
-        config = RunConfig(data=SAMPLE_PREFIX + entry["name"], **settings)
+        config = RunConfig.from_dict({**entry["run"], "data": SAMPLE_PREFIX + entry["name"]})
         samples.append(Sample(entry["name"], entry["title"], entry["shows"], entry["file"], config))
     return tuple(samples)
 

@@ -33,8 +33,8 @@ class FusedLoop:
     """The compiled loop and its source.
 
     ``advance(state, n, rows, tol_grad_sq, tol_step_sq, limit) -> (code, state)`` runs at most
-    ``n`` updates, extending the flat list ``rows`` by one row per new iterate, laid out as
-    :func:`gdexplorer.core.trajectory.row_columns`. ``state`` is the tuple
+    ``n`` updates, extending the flat buffer ``rows`` (an ``array("d")``) by one row per new
+    iterate, laid out as :func:`gdexplorer.core.trajectory.row_columns`. ``state`` is the tuple
     ``(t, *point, f, *gradient, *slots)``.
     """
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -133,7 +134,9 @@ class Run:
         first = self.first_row
         # Python floats, not numpy scalars: arithmetic on np.float64 is several times slower.
         state = (0.0, *first[: 2 * d + 1].tolist(), *first[3 * d + 1 :].tolist())
-        pending: list[float] = first.tolist()
+        # Rows are recorded as C doubles: an array('d') becomes a numpy array by one memcpy,
+        # where a list of Python floats takes a long conversion that holds the interpreter lock.
+        pending = array("d", first.tolist())
         emitted = 0
         done = 0
         code = codegen.RAN_ALL
@@ -157,7 +160,7 @@ class Run:
             if time.perf_counter() - last_emit >= batch_seconds:
                 yield self._batch(emitted, pending, ncols)
                 emitted += len(pending) // ncols
-                pending = []
+                pending = array("d")
                 last_emit = time.perf_counter()
         if pending:
             yield self._batch(emitted, pending, ncols)
@@ -165,8 +168,8 @@ class Run:
         self.outcome = describe_outcome(code, done, cfg, cancelled)
 
     @staticmethod
-    def _batch(start: int, flat: list[float], ncols: int) -> Batch:
-        return Batch(start, np.array(flat, dtype=float).reshape(-1, ncols))
+    def _batch(start: int, flat: array, ncols: int) -> Batch:
+        return Batch(start, np.frombuffer(flat, dtype=float).reshape(-1, ncols).copy())
 
 
 def _next_chunk(chunk: int, seconds: float) -> int:

@@ -13,7 +13,8 @@ CHECK = """
 import sys
 # Hide the editable install of the checkout, then import the unpacked wheel instead.
 sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in type(f).__module__]
-sys.path[:] = [p for p in sys.path if not p.startswith({root!r})]
+# (only the checkout itself: a virtual environment may live inside it)
+sys.path[:] = [p for p in sys.path if p.rstrip("/") not in ({root!r}, "")]
 sys.path.insert(0, {unpacked!r})
 import gdexplorer
 assert gdexplorer.__file__.startswith({unpacked!r}), gdexplorer.__file__

@@ -136,7 +136,9 @@ def test_playback_moves_every_run_to_iteration_k_clamped_at_its_end(qtbot, windo
             tuple(r.trajectory.points[min(k, n - 1)])
             for r, n in zip(panel.runs, lengths, strict=True)
         ]
-        assert window.compare.race.current_points() == pytest.approx(expected)
+        np.testing.assert_allclose(
+            np.array(window.compare.race.current_points(), dtype=float), np.array(expected)
+        )
         for line in window.convergence.lines:
             assert line.value() == k
     panel.table.select_run(1)

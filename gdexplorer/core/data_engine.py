@@ -53,6 +53,8 @@ from gdexplorer.core.engine import (
     Batch,
     Outcome,
     StopReason,
+    checked_start,
+    first_row,
 )
 from gdexplorer.core.errors import ConfigError, DataError
 from gdexplorer.core.objective import format_point
@@ -149,12 +151,7 @@ class DataRun:
 
     def _first_row(self) -> np.ndarray:
         variables = self.objective.variables
-        start = np.asarray(self.config.start, dtype=float)
-        if start.shape != (len(variables),):
-            raise ConfigError(
-                f"the loss has {len(variables)} parameter(s) ({', '.join(variables)}) "
-                f"but the start point has {start.size} coordinate(s)"
-            )
+        start = checked_start(self.config.start, variables, "loss", "parameter")
         losses, grads = self.objective.example_values_and_gradients(start)
         bad = ~(np.isfinite(losses) & np.all(np.isfinite(grads), axis=1))
         if bad.any():
@@ -166,9 +163,8 @@ class DataRun:
             )
         value = float(self.objective.value(start))
         _, grad = self.objective.batch_value_and_gradient(start, self.batch_indices(1))
-        d = len(variables)
-        slots = np.zeros(d * len(self.variant.state_slots))
-        return np.concatenate([start, [value], grad, np.zeros(d), slots, [0.0, math.nan, value]])
+        slots = len(self.variant.state_slots)
+        return first_row(start, value, grad, slots, extra=(0.0, math.nan, value))
 
     def batches(
         self,

@@ -84,12 +84,7 @@ class Run:
 
     def _first_row(self) -> np.ndarray:
         variables = self.objective.variables
-        start = np.asarray(self.config.start, dtype=float)
-        if start.shape != (len(variables),):
-            raise ConfigError(
-                f"the function has {len(variables)} variable(s) ({', '.join(variables)}) "
-                f"but the start point has {start.size} coordinate(s)"
-            )
+        start = checked_start(self.config.start, variables, "function", "variable")
         where = format_point(variables, start)
         value = float(self.objective.value(start))
         if not np.isfinite(value):
@@ -103,9 +98,7 @@ class Run:
                 f"the gradient of f is not finite at the start point ({where}); "
                 "choose another start"
             )
-        d = len(variables)
-        slots = np.zeros(d * len(self.variant.state_slots))
-        return np.concatenate([start, [value], grad, np.zeros(d), slots])
+        return first_row(start, value, grad, len(self.variant.state_slots))
 
     def batches(
         self,
@@ -170,6 +163,27 @@ class Run:
     @staticmethod
     def _batch(start: int, flat: array, ncols: int) -> Batch:
         return Batch(start, np.frombuffer(flat, dtype=float).reshape(-1, ncols).copy())
+
+
+def checked_start(
+    start: tuple[float, ...], variables: tuple[str, ...], what: str, noun: str
+) -> np.ndarray:
+    """The start as an array, or a ConfigError when it has the wrong number of coordinates."""
+    point = np.asarray(start, dtype=float)
+    if point.shape != (len(variables),):
+        raise ConfigError(
+            f"the {what} has {len(variables)} {noun}(s) ({', '.join(variables)}) "
+            f"but the start point has {point.size} coordinate(s)"
+        )
+    return point
+
+
+def first_row(
+    start: np.ndarray, value: float, grad: np.ndarray, slots: int, extra: tuple[float, ...] = ()
+) -> np.ndarray:
+    """Row 0 of a trajectory: the start, f and the gradient there, no step, zero state."""
+    d = len(start)
+    return np.concatenate([start, [value], grad, np.zeros(d), np.zeros(d * slots), extra])
 
 
 def _next_chunk(chunk: int, seconds: float) -> int:

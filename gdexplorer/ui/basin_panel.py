@@ -14,17 +14,15 @@ import math
 from collections.abc import Callable, Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal, Slot
+from PySide6.QtCore import QRectF, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -33,8 +31,8 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.optimizers import get_variant
 from gdexplorer.ui import compare_jobs
 from gdexplorer.ui.basin_view import BasinView, basin_colours, iteration_colours
-from gdexplorer.ui.compare_worker import JobRunner
 from gdexplorer.ui.form_fields import NumberField
+from gdexplorer.ui.job_panel import JobPanel
 
 DEFAULT_RESOLUTION = 200
 OVERLAY_OPACITY = 0.38
@@ -74,7 +72,7 @@ def _any_number(_value: float) -> str | None:
     return None
 
 
-class BasinPanel(QWidget):
+class BasinPanel(JobPanel):
     """Map controls on the left, the basin map on the right.
 
     Signals
@@ -83,7 +81,7 @@ class BasinPanel(QWidget):
         What happened, for the window's status bar.
     """
 
-    reported = Signal(str)
+    job_noun = "map"
 
     def __init__(
         self,
@@ -92,31 +90,19 @@ class BasinPanel(QWidget):
         overlay: BasinOverlay | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._config_source = config_source
+        super().__init__(config_source, "basins", parent)
         self._view_range = view_range
         self.overlay = overlay
         self._minima: tuple[tuple[float, ...], ...] = ()
-        self.runner = JobRunner("basins", self)
-        self.runner.busy_changed.connect(self._on_busy_changed)
-        self.runner.progressed.connect(self._on_progressed)
-        self.runner.succeeded.connect(self._on_map_done)
-        self.runner.failed.connect(self._on_map_failed)
-        self.runner.cancelled.connect(self._on_map_cancelled)
         self.view = BasinView()
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setStyleSheet("color: #a03030;")
         self.reason.hide()
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 4, 4, 4)
-        row.addWidget(self._build_controls())
-        row.addWidget(self.view, 1)
+        self._arrange(self._build_controls(), CONTROLS_WIDTH, self.view)
         self._on_busy_changed(False)
 
-    def _build_controls(self) -> QWidget:
-        holder = QWidget()
-        holder.setFixedWidth(CONTROLS_WIDTH)
+    def _build_controls(self) -> list[QWidget]:
         self.controls = QWidget()
         form = QFormLayout(self.controls)
         form.setContentsMargins(0, 0, 0, 0)
@@ -147,25 +133,10 @@ class BasinPanel(QWidget):
         extras.addWidget(self.view_button)
         extras.addWidget(self.overlay_box)
         form.addRow(extras)
-        self.run_button = QPushButton("Run map")
-        self.run_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.runner.cancel)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.run_button, 1)
-        buttons.addWidget(self.cancel_button)
-        form.addRow(buttons)
-        self.progress = QProgressBar()
-        self.progress.setMaximumHeight(12)
+        form.addRow(self._make_run_buttons("Run map", self.start))
         self.status = QLabel("Runs the form's variant and learning rate from every grid cell.")
         self.status.setWordWrap(True)
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.reason)
-        column.addWidget(self.controls)
-        column.addWidget(self.progress)
-        column.addWidget(self.status, 1, Qt.AlignmentFlag.AlignTop)
-        return holder
+        return [self.reason, self.controls, self.progress, self.status]
 
     # -- public API -------------------------------------------------------------------------
 
@@ -204,16 +175,14 @@ class BasinPanel(QWidget):
     @Slot()
     def start(self) -> None:
         """Map the form's settings over the grid (on the worker thread)."""
-        config = self._config_source()
+        config = self._form_config()
         values = [field.value() for field in self.ranges]
         if config is None:
-            self._say("Fix the settings marked in red in the form first.")
             return
         if None in values or not (values[0] < values[1] and values[2] < values[3]):
             self._say("Each range needs two numbers, the smaller first.")
             return
-        if config.data:
-            self._say("A basin map works on a typed function, not on a dataset.")
+        if self._refuses_data(config, "A basin map"):
             return
         job = compare_jobs.basin_job(
             config, values[:2], values[2:], self.resolution.value(), self._minima
@@ -222,18 +191,11 @@ class BasinPanel(QWidget):
         cells = self.resolution.value() ** 2
         self._say(f"Running {config.variant} from {cells:,} starts…")
 
-    def shutdown(self) -> bool:
-        return self.runner.shutdown()
-
     # -- internals --------------------------------------------------------------------------
 
     def _set_ranges(self, x_range: Sequence[float], y_range: Sequence[float]) -> None:
         for field, value in zip(self.ranges, (*x_range, *y_range), strict=True):
             field.set_value(_round(value))
-
-    def _say(self, message: str) -> None:
-        self.status.setText(message)
-        self.reported.emit(message)
 
     def _show_overlay(self) -> None:
         if self.overlay is None:
@@ -243,21 +205,8 @@ class BasinPanel(QWidget):
         else:
             self.overlay.hide()
 
-    @Slot(bool)
-    def _on_busy_changed(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
-        self.progress.setVisible(busy)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-
-    @Slot(int, int)
-    def _on_progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-
     @Slot(object)
-    def _on_map_done(self, basin_map: BasinMap) -> None:
+    def _on_job_done(self, basin_map: BasinMap) -> None:
         self.view.set_map(basin_map, self.colour_by.currentData())
         self.view.plot.setTitle(None)  # said beside the plot: the dock is short
         self._show_overlay()
@@ -270,14 +219,6 @@ class BasinPanel(QWidget):
             "where runs end, "
             f"{basin_map.share('escaped'):.0%} escaped."
         )
-
-    @Slot(str)
-    def _on_map_failed(self, message: str) -> None:
-        self._say(f"The map stopped: {message}")
-
-    @Slot()
-    def _on_map_cancelled(self) -> None:
-        self._say("Map cancelled.")
 
     @Slot(int)
     def _on_colour_by_changed(self, _index: int) -> None:

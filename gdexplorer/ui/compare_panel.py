@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,7 +34,7 @@ from gdexplorer.core.optimizers import get_variant
 from gdexplorer.core.runs_io import RunRecord, read_runs, write_runs
 from gdexplorer.ui import compare_jobs
 from gdexplorer.ui.compare_table import CompareTable, run_number
-from gdexplorer.ui.compare_worker import JobRunner
+from gdexplorer.ui.job_panel import JobPanel
 from gdexplorer.ui.multi_path import RUN_COLOURS
 
 RUNS_FILTER = "Runs CSV (*.csv);;All files (*)"
@@ -43,7 +42,7 @@ SIDE_WIDTH = 310
 _CHECK = Qt.ItemDataRole.CheckStateRole
 
 
-class RunsPanel(QWidget):
+class RunsPanel(JobPanel):
     """The runs being compared, and the buttons that change them.
 
     Signals
@@ -64,22 +63,14 @@ class RunsPanel(QWidget):
     run_selected = Signal(int)
     edit_requested = Signal(object)
     race_requested = Signal()
-    reported = Signal(str)
 
     def __init__(
         self, config_source: Callable[[], RunConfig | None], parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self._config_source = config_source
+        super().__init__(config_source, "compare-runs", parent)
         self.runs: list[RunRecord] = []
         self.colours: list[str] = []
         self._next_number = 1
-        self.runner = JobRunner("compare-runs", self)
-        self.runner.busy_changed.connect(self._on_busy_changed)
-        self.runner.progressed.connect(self._on_progressed)
-        self.runner.succeeded.connect(self._on_runs_computed)
-        self.runner.failed.connect(self._on_job_failed)
-        self.runner.cancelled.connect(self._on_job_cancelled)
         self._build()
         self._update_buttons()
 
@@ -146,18 +137,7 @@ class RunsPanel(QWidget):
         busy = QHBoxLayout()
         busy.addWidget(self.progress, 1)
         busy.addWidget(self.cancel_button)
-        side = QVBoxLayout()
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addLayout(grid)
-        side.addLayout(busy)
-        side.addWidget(self.status, 1, Qt.AlignmentFlag.AlignTop)
-        holder = QWidget()
-        holder.setLayout(side)
-        holder.setFixedWidth(SIDE_WIDTH)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 4, 4, 4)
-        row.addWidget(holder)
-        row.addWidget(self.table, 1)
+        self._arrange([grid, busy, self.status], SIDE_WIDTH, self.table)
 
     # -- public API -------------------------------------------------------------------------
 
@@ -246,12 +226,8 @@ class RunsPanel(QWidget):
     # -- internals --------------------------------------------------------------------------
 
     def _usable_config(self) -> RunConfig | None:
-        config = self._config_source()
-        if config is None:
-            self._say("Fix the settings marked in red in the form first.")
-            return None
-        if config.data:
-            self._say("Comparing runs works on a typed function, not on a dataset.")
+        config = self._form_config()
+        if config is None or self._refuses_data(config, "Comparing runs"):
             return None
         key = self.function_key()
         if key is not None and _function_key(config) != key:
@@ -293,10 +269,6 @@ class RunsPanel(QWidget):
     def _selected(self) -> int | None:
         return self.table.selected_run()
 
-    def _say(self, message: str) -> None:
-        self.status.setText(message)
-        self.reported.emit(message)
-
     def _update_buttons(self) -> None:
         busy = self.runner.is_running()
         for button in (self.add_button, self.all_button, self.import_button):
@@ -317,13 +289,8 @@ class RunsPanel(QWidget):
         self.progress.setRange(0, 0)
         self._update_buttons()
 
-    @Slot(int, int)
-    def _on_progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-
     @Slot(object)
-    def _on_runs_computed(self, records: list[RunRecord]) -> None:
+    def _on_job_done(self, records: list[RunRecord]) -> None:
         self._append(records)
         if len(records) == 1:
             outcome = records[0].outcome

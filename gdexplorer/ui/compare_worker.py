@@ -4,7 +4,7 @@ A job is a plain function ``job(cancel, progress) -> result`` that only calls th
 vectorized engine, ``run_to_end``); it looks at ``cancel`` (a ``threading.Event``) between
 chunks of work and calls ``progress(done, total, ...)`` at most ~30 times a second.
 
-The threading follows ``ui/worker.py`` and the rules of ARCHITECTURE.md: a parentless
+The threading is :mod:`.threads`'s, shared with ``ui/worker.py``: a parentless
 :class:`JobWorker` is moved to a fresh ``QThread``; ``started -> work``, ``finished -> quit``,
 ``finished -> deleteLater``; results leave as ``Signal(object)``; the GUI never waits on a queued
 "stop" but sets the flag. :class:`JobRunner` lives in the GUI thread, runs one job at a time
@@ -15,16 +15,12 @@ The threading follows ``ui/worker.py`` and the rules of ARCHITECTURE.md: a paren
 from __future__ import annotations
 
 import threading
-import traceback
-import weakref
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 
-from gdexplorer.core.errors import GdxError
-from gdexplorer.ui import worker as run_worker
+from gdexplorer.ui.threads import WorkerSession, failures_reported
 
 SHUTDOWN_TIMEOUT_MS = 5000
 
@@ -49,61 +45,36 @@ class JobWorker(QObject):
     @Slot()
     def work(self) -> None:
         """Run the job; emit its result, or a sentence saying why it failed."""
-        try:
+        with failures_reported(self.failed, self.finished, "it"):
             self.succeeded.emit(self._job(self._cancel, self._report))
-        except GdxError as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # noqa: BLE001 - a bug must not kill the window
-            traceback.print_exc()
-            self.failed.emit(f"it stopped because of an internal error: {error}")
-        finally:
-            self.finished.emit()
 
     def _report(self, done: int, total: int, *_rest: Any) -> None:
         self.progressed.emit(int(done), int(total))
 
 
-class _Session(QObject):
+class _Session(WorkerSession):
     """One job's thread, worker and cancel flag, in the GUI thread; relays to the runner."""
 
     def __init__(self, runner: JobRunner, job: Job, name: str) -> None:
-        super().__init__()
-        self._runner = weakref.ref(runner)
-        self.cancel_event = threading.Event()
-        self.worker_thread = QThread()
-        self.worker_thread.setObjectName(f"gdexplorer-{name}")
+        super().__init__(runner, name)
         self.worker = JobWorker(job, self.cancel_event)
-        self.worker.moveToThread(self.worker_thread)
-        self.worker_thread.started.connect(self.worker.work)
-        self.worker.finished.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
-        self.worker.finished.connect(self.worker.deleteLater)
+        self._adopt(self.worker)
         self.worker.progressed.connect(self._on_progressed)
         self.worker.succeeded.connect(self._on_succeeded)
         self.worker.failed.connect(self._on_failed)
-        self.worker_thread.finished.connect(self._on_thread_finished)
-
-    def start(self) -> None:
-        run_worker.track_thread(self.worker_thread)  # the tests' "no thread left" check
-        self.worker_thread.start()
-
-    def is_running(self) -> bool:
-        return shiboken6.isValid(self.worker_thread) and self.worker_thread.isRunning()
-
-    def stop(self, timeout_ms: int) -> bool:
-        """Cancel, quit and wait; True when the thread has ended."""
-        self.cancel_event.set()
-        if not self.is_running():
-            return True
-        self.worker_thread.quit()
-        return self.worker_thread.wait(timeout_ms)
-
-    def _live_runner(self) -> JobRunner | None:
-        runner = self._runner()
-        return runner if runner is not None and shiboken6.isValid(runner) else None
 
     def _current_runner(self) -> JobRunner | None:
-        runner = self._live_runner()
+        runner = self._live_owner()
         return runner if runner is not None and runner.current is self else None
+
+    def _end(self, runner: JobRunner, outcome: SignalInstance, payload: object) -> None:
+        """The job ended: report ``payload`` on ``outcome`` (or that it was cancelled)."""
+        runner.current = None
+        if self.cancel_event.is_set():
+            runner.cancelled.emit()
+        else:
+            outcome.emit(payload)
+        runner.busy_changed.emit(False)
 
     @Slot(int, int)
     def _on_progressed(self, done: int, total: int) -> None:
@@ -114,33 +85,14 @@ class _Session(QObject):
     @Slot(object)
     def _on_succeeded(self, result: object) -> None:
         runner = self._current_runner()
-        if runner is None:
-            return
-        runner.current = None
-        if self.cancel_event.is_set():
-            runner.cancelled.emit()
-        else:
-            runner.succeeded.emit(result)
-        runner.busy_changed.emit(False)
+        if runner is not None:
+            self._end(runner, runner.succeeded, result)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         runner = self._current_runner()
-        if runner is None:
-            return
-        runner.current = None
-        if self.cancel_event.is_set():
-            runner.cancelled.emit()
-        else:
-            runner.failed.emit(message)
-        runner.busy_changed.emit(False)
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        run_worker.untrack_thread(self.worker_thread)
-        runner = self._live_runner()
         if runner is not None:
-            runner.forget(self)
+            self._end(runner, runner.failed, message)
 
 
 class JobRunner(QObject):
@@ -198,8 +150,7 @@ class JobRunner(QObject):
 
     def forget(self, session: _Session) -> None:
         """Drop a session whose thread has ended."""
-        if shiboken6.isValid(session.worker_thread):
-            session.worker_thread.wait()
+        session.join()
         if session in self._sessions:
             self._sessions.remove(session)
         if self.current is session:  # ended without a result signal (should not happen)

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
-    QPushButton,
+    QLayout,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -28,8 +26,8 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.optimizers import get_variant
 from gdexplorer.core.sweep import MAX_COUNT, SweepResult
 from gdexplorer.ui import compare_jobs
-from gdexplorer.ui.compare_worker import JobRunner
 from gdexplorer.ui.form_fields import NumberField, positive
+from gdexplorer.ui.job_panel import JobPanel
 from gdexplorer.ui.sweep_view import SweepView, describe_lane
 
 DEFAULT_RANGE = (1e-5, 10.0)
@@ -38,7 +36,7 @@ MEASURES = (("final_f", "final f"), ("iterations", "iterations to converge"))
 CONTROLS_WIDTH = 290
 
 
-class SweepPanel(QWidget):
+class SweepPanel(JobPanel):
     """Sweep controls on the left, the sweep plot on the right.
 
     Signals
@@ -50,32 +48,20 @@ class SweepPanel(QWidget):
     """
 
     learning_rate_picked = Signal(float)
-    reported = Signal(str)
+    job_noun = "sweep"
 
     def __init__(
         self, config_source: Callable[[], RunConfig | None], parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self._config_source = config_source
-        self.runner = JobRunner("sweep", self)
-        self.runner.busy_changed.connect(self._on_busy_changed)
-        self.runner.progressed.connect(self._on_progressed)
-        self.runner.succeeded.connect(self._on_sweep_done)
-        self.runner.failed.connect(self._on_sweep_failed)
-        self.runner.cancelled.connect(self._on_sweep_cancelled)
+        super().__init__(config_source, "sweep", parent)
         self.view = SweepView()
         self.view.learning_rate_picked.connect(self._on_view_picked)
         self.view.status.hide()  # its summary and hover text go beside the plot (short dock)
         self.view.plot_widget.scene().sigMouseMoved.connect(self._on_mouse_moved)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(4, 4, 4, 4)
-        row.addWidget(self._build_controls())
-        row.addWidget(self.view, 1)
+        self._arrange(self._build_controls(), CONTROLS_WIDTH, self.view)
         self._on_busy_changed(False)
 
-    def _build_controls(self) -> QWidget:
-        holder = QWidget()
-        holder.setFixedWidth(CONTROLS_WIDTH)
+    def _build_controls(self) -> list[QWidget | QLayout]:
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         self.lr_min = NumberField(DEFAULT_RANGE[0], positive)
@@ -95,19 +81,11 @@ class SweepPanel(QWidget):
         for key, text in MEASURES:
             self.measure.addItem(text, key)
         form.addRow("Plot", self.measure)
-        self.run_button = QPushButton("Run sweep")
-        self.run_button.setToolTip(
-            "Run the form's settings once per learning rate, all at once, and plot the results"
+        buttons = self._make_run_buttons(
+            "Run sweep",
+            self.start,
+            "Run the form's settings once per learning rate, all at once, and plot the results",
         )
-        self.run_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.runner.cancel)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.run_button, 1)
-        buttons.addWidget(self.cancel_button)
-        self.progress = QProgressBar()
-        self.progress.setMaximumHeight(12)
-        self.progress.setFormat("%p%")
         self.status = QLabel(
             "The form's function, start and variant, with many learning rates. Click the plot "
             "to load a rate into the form."
@@ -116,14 +94,7 @@ class SweepPanel(QWidget):
         self.hover = QLabel()
         self.hover.setWordWrap(True)
         self.hover.setStyleSheet("color: #1f5fbf;")
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(form)
-        column.addLayout(buttons)
-        column.addWidget(self.progress)
-        column.addWidget(self.status)
-        column.addWidget(self.hover, 1, Qt.AlignmentFlag.AlignTop)
-        return holder
+        return [form, buttons, self.progress, self.status, self.hover]
 
     # -- public API -------------------------------------------------------------------------
 
@@ -134,49 +105,23 @@ class SweepPanel(QWidget):
     @Slot()
     def start(self) -> None:
         """Sweep the form's settings over the chosen range (on the worker thread)."""
-        config = self._config_source()
+        config = self._form_config()
         low, high = self.lr_min.value(), self.lr_max.value()
         if config is None:
-            self._say("Fix the settings marked in red in the form first.")
             return
         if low is None or high is None or not low < high:
             self._say("The smallest learning rate must be a positive number below the largest.")
             return
-        if config.data:
-            self._say("A learning-rate sweep works on a typed function, not on a dataset.")
+        if self._refuses_data(config, "A learning-rate sweep"):
             return
         measure = self.measure.currentData()
         self.runner.start(compare_jobs.sweep_job(config, low, high, self.count.value(), measure))
         self._say(f"Sweeping {self.count.value():,} learning rates…")
 
-    @Slot()
-    def cancel(self) -> None:
-        self.runner.cancel()
-
-    def shutdown(self) -> bool:
-        return self.runner.shutdown()
-
     # -- slots ------------------------------------------------------------------------------
 
-    def _say(self, message: str) -> None:
-        self.status.setText(message)
-        self.reported.emit(message)
-
-    @Slot(bool)
-    def _on_busy_changed(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
-        self.progress.setVisible(busy)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
-
-    @Slot(int, int)
-    def _on_progressed(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-
     @Slot(object)
-    def _on_sweep_done(self, result: SweepResult) -> None:
+    def _on_job_done(self, result: SweepResult) -> None:
         self.view.set_result(result)
         self.view.plot.setTitle(None)  # said beside the plot: the dock is short
         config = result.config
@@ -186,14 +131,6 @@ class SweepPanel(QWidget):
             f"{config.iterations:,} iterations. {self.view.status.text()}"
         )
         self.hover.clear()
-
-    @Slot(str)
-    def _on_sweep_failed(self, message: str) -> None:
-        self._say(f"The sweep stopped: {message}")
-
-    @Slot()
-    def _on_sweep_cancelled(self) -> None:
-        self._say("Sweep cancelled.")
 
     @Slot(object)
     def _on_mouse_moved(self, scene_pos) -> None:

@@ -1,7 +1,8 @@
 """Runs on a worker thread: the engine's batches stream to the window, a flag cancels.
 
 The shape is superqt's: a parentless :class:`RunWorker` is moved to a fresh ``QThread``,
-``started -> work``, ``finished -> quit``, ``finished -> deleteLater``. The loop itself lives in
+``started -> work``, ``finished -> quit``, ``finished -> deleteLater`` (wired in :mod:`.threads`,
+shared with the compare jobs). The loop itself lives in
 the core (``Run.batches``); the worker only forwards its batches as ``Signal(object)`` and
 checks a ``threading.Event`` between them (a queued "stop" signal would reach a busy worker only
 once it is done).
@@ -15,39 +16,34 @@ that arrive late are dropped, never appended to the new one.
 from __future__ import annotations
 
 import threading
-import traceback
-import weakref
 
 import numpy as np
-import shiboken6
-from PySide6.QtCore import QAbstractEventDispatcher, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QAbstractEventDispatcher, QObject, Signal, Slot
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Batch, Outcome, Run, make_run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.trajectory import Trajectory, row_columns
+from gdexplorer.ui.threads import (  # the live-thread list is re-exported for tests and callers
+    WorkerSession,
+    failures_reported,
+    running_threads,
+    track_thread,
+    untrack_thread,
+)
+
+__all__ = [
+    "MAX_RESERVED_ROWS",
+    "SHUTDOWN_TIMEOUT_MS",
+    "RunController",
+    "RunWorker",
+    "running_threads",
+    "track_thread",
+    "untrack_thread",
+]
 
 SHUTDOWN_TIMEOUT_MS = 5000
 MAX_RESERVED_ROWS = 20_000_001
-
-_LIVE_THREADS: set[QThread] = set()
-"""Every QThread started here and not yet seen finished (tests check none is left running)."""
-
-
-def track_thread(thread: QThread) -> None:
-    """Count ``thread`` among the workers until it has finished (see running_threads)."""
-    _LIVE_THREADS.add(thread)
-
-
-def untrack_thread(thread: QThread) -> None:
-    _LIVE_THREADS.discard(thread)
-
-
-def running_threads() -> list[QThread]:
-    """The worker threads that are still running (for tests and shutdown)."""
-    alive = [t for t in list(_LIVE_THREADS) if shiboken6.isValid(t) and t.isRunning()]
-    _LIVE_THREADS.intersection_update(alive)
-    return alive
 
 
 class RunWorker(QObject):
@@ -81,7 +77,7 @@ class RunWorker(QObject):
     @Slot()
     def work(self) -> None:
         """Emit every row in order (fresh arrays), then the outcome or the error's message."""
-        try:
+        with failures_reported(self.run_failed, self.finished, "the run"):
             waiting: list[Batch] = []
             for batch in self._run.batches(self._cancel, resume=self._resume):
                 waiting.append(batch)
@@ -92,13 +88,6 @@ class RunWorker(QObject):
             if waiting:
                 self.batch_ready.emit(_merged(waiting))
             self.run_finished.emit(self._run.outcome)
-        except GdxError as error:
-            self.run_failed.emit(str(error))
-        except Exception as error:  # noqa: BLE001 - a bug must not kill the window
-            traceback.print_exc()
-            self.run_failed.emit(f"the run stopped because of an internal error: {error}")
-        finally:
-            self.finished.emit()
 
 
 def _reserved_trajectory(run: Run) -> Trajectory:
@@ -119,73 +108,42 @@ def _merged(batches: list[Batch]) -> Batch:
     return Batch(batches[0].start, np.concatenate([b.rows for b in batches]))
 
 
-class _Session(QObject):
+class _Session(WorkerSession):
     """One run's thread, worker and cancel flag, in the GUI thread; relays to the controller."""
 
     def __init__(self, controller: RunController, run: Run) -> None:
-        super().__init__()
-        self._controller = weakref.ref(controller)
+        super().__init__(controller, "run")
         self.run = run
         self.trajectory = _reserved_trajectory(run)
-        self.cancel_event = threading.Event()
-        self.worker_thread = QThread()
-        self.worker_thread.setObjectName("gdexplorer-run")
         self.delivered = threading.Event()
         self.worker = RunWorker(run, self.cancel_event, self.delivered, controller.gui_turn)
-        self.worker.moveToThread(self.worker_thread)
-        self.worker_thread.started.connect(self.worker.work)
-        self.worker.finished.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
-        self.worker.finished.connect(self.worker.deleteLater)
+        self._adopt(self.worker)
         self.worker.batch_ready.connect(self._on_batch_ready)
         self.worker.run_finished.connect(self._on_run_finished)
         self.worker.run_failed.connect(self._on_run_failed)
-        self.worker_thread.finished.connect(self._on_thread_finished)
 
-    def start(self) -> None:
-        track_thread(self.worker_thread)
-        self.worker_thread.start()
-
-    def is_running(self) -> bool:
-        return shiboken6.isValid(self.worker_thread) and self.worker_thread.isRunning()
-
-    def join(self) -> None:
-        """Wait for a thread that has emitted ``finished`` to end completely."""
-        if shiboken6.isValid(self.worker_thread):
-            self.worker_thread.wait()
-
-    def stop(self, timeout_ms: int) -> bool:
-        """Cancel, quit and wait; True when the thread has ended."""
-        self.cancel_event.set()
-        if not self.is_running():
-            return True
-        self.worker_thread.quit()
-        return self.worker_thread.wait(timeout_ms)
+    def _current_controller(self) -> RunController | None:
+        controller = self._live_owner()
+        return controller if controller is not None and controller.current_session is self else None
 
     @Slot(object)
     def _on_batch_ready(self, batch: Batch) -> None:
-        controller = self._controller()
-        if controller is not None and controller.current_session is self:
+        controller = self._current_controller()
+        if controller is not None:
             controller.accept_batch(self, batch)
         self.delivered.set()
 
     @Slot(object)
     def _on_run_finished(self, outcome: Outcome) -> None:
-        controller = self._controller()
-        if controller is not None and controller.current_session is self:
+        controller = self._current_controller()
+        if controller is not None:
             controller.run_finished.emit(outcome)
 
     @Slot(str)
     def _on_run_failed(self, message: str) -> None:
-        controller = self._controller()
-        if controller is not None and controller.current_session is self:
-            controller.run_failed.emit(message)
-
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        untrack_thread(self.worker_thread)
-        controller = self._controller()
+        controller = self._current_controller()
         if controller is not None:
-            controller.forget(self)
+            controller.run_failed.emit(message)
 
 
 class RunController(QObject):

@@ -6,6 +6,7 @@ Every mistake a user can make ends as one line on stderr and exit status 2, neve
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -143,9 +144,23 @@ def _cmd_window(args: argparse.Namespace) -> int:
     config = None
     if args.function or args.preset:
         config = config_from_args(args)
+    if not _has_display():
+        if not args.screenshot:
+            raise GdxError(
+                "no display to open the window on (DISPLAY is not set); use 'gdexplorer run' "
+                "on the command line, or --screenshot FILE.png to save a picture of the window"
+            )
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     from gdexplorer.ui.app import main as open_window
 
     return open_window(config, screenshot=args.screenshot)
+
+
+def _has_display() -> bool:
+    """True when Qt can show a window: a chosen platform, X11 or Wayland (or not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(k) for k in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"))
 
 
 def _list_presets() -> int:

@@ -85,3 +85,34 @@ def test_python_dash_m_is_the_same_command() -> None:
 def test_list_presets(capsys) -> None:
     assert main(["--list-presets"]) == 0
     assert "rosenbrock" in capsys.readouterr().out
+
+
+def _without_display() -> dict[str, str]:
+    import os
+
+    env = dict(os.environ)
+    for key in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        env.pop(key, None)
+    return env
+
+
+def test_no_display_is_one_clear_line_not_a_crash() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "gdexplorer"], capture_output=True, text=True, timeout=120,
+        env=_without_display(),
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith("gdexplorer: no display to open the window on")
+    assert result.stderr.count("\n") == 1
+
+
+def test_screenshot_works_without_a_display(tmp_path) -> None:
+    target = tmp_path / "window.png"
+    env = _without_display()
+    env["HOME"] = str(tmp_path)  # keep the user's settings out of it
+    result = subprocess.run(
+        [sys.executable, "-m", "gdexplorer", "--screenshot", str(target), "--preset", "bowl"],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -21,7 +21,7 @@ GRID_SIZE = 200
 CURVE_SIZE = 800
 """Samples of a 1-D curve."""
 
-LOG_DECADES = 2.0
+LOG_DECADES = 1.5
 """Contours switch to log levels when f - min f spans more than this many decades."""
 
 

@@ -64,7 +64,6 @@ class _Curve:
 
     def __init__(self, plot: pg.PlotItem, colour: str, name: str | None = None) -> None:
         self.item = plot.plot(pen=style.pen(colour, 1.5), name=name, antialias=True)
-        style.cache_static(self.item.curve)
         self.peaks = PeakSeries()
 
     def draw(self, values: np.ndarray, window: tuple[int, int] | None) -> None:

@@ -30,7 +30,7 @@ class ContourLayer:
         self.lines.setZValue(-5)
         plot.addItem(self.image, ignoreBounds=True)
         plot.addItem(self.lines, ignoreBounds=True)
-        style.cache_static(self.image, self.lines)
+        style.cache_static(self.image)  # not the lines: see style.cache_static
         self.bar = pg.ColorBarItem(
             colorMap=style.colour_map(), interactive=False, width=16, colorMapMenu=False
         )
@@ -117,7 +117,7 @@ class CurveLayer:
     def __init__(self, plot: pg.PlotItem) -> None:
         self.curve = pg.PlotCurveItem(pen=style.pen(style.CURVE, 2.2), antialias=True)
         self.curve.setZValue(-5)
-        style.cache_static(self.curve)
+
         self.tangent = pg.PlotCurveItem(
             pen=style.pen(style.TANGENT, 1.8, style.DASH), antialias=True
         )

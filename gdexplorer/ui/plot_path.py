@@ -77,7 +77,7 @@ class PathLayer:
         ):
             item.setZValue(10 + z)
             plot.addItem(item)
-        style.cache_static(self.line, self.dots, self.minima, self.start)
+        style.cache_static(self.dots, self.minima, self.start)  # not the line: see style
         self.clear()
 
     def set_on_curve(self, on_curve: bool) -> None:

@@ -65,6 +65,10 @@ def cache_static(*items: QGraphicsItem) -> None:
     Moving the current-iterate marker then repaints only the marker's neighbourhood from these
     copies instead of redrawing thousands of segments: playback frames stay cheap. The copy is
     redrawn when the item's data or the view's zoom changes.
+
+    Not for line items (PlotCurveItem): a cached copy of the contour's iso-lines was seen drawn
+    where an earlier view had put them, offset from the colours, after the view grew during a
+    run. Images and scatter markers showed no such problem.
     """
     for item in items:
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)

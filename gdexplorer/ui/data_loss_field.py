@@ -13,15 +13,11 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gdexplorer.core.data import Dataset, split_columns, standardize
 from gdexplorer.core.data_objective import DataObjective, build_data_objective
-from gdexplorer.core.errors import ExpressionError, GdxError
-from gdexplorer.ui.form_fields import INVALID_FIELD_STYLE, ErrorLabel
-from gdexplorer.ui.form_function import PARSE_DELAY_MS, PREVIEW_STYLE, error_html, readable
+from gdexplorer.ui.expression_field import DebouncedExpressionField, readable
 
 NO_DATA = "load a data set or pick a sample first"
 LINE_LIMIT = 90
@@ -85,54 +81,26 @@ def describe_loss(objective: DataObjective, limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
-class LossField(QWidget):
+class LossField(DebouncedExpressionField[DataObjective]):
     """The typed per-example loss, checked against the data set.
 
-    Signals
-    -------
-    parsed(DataObjective):
-        The loss (with the data) gave a new objective.
-    rejected(str):
-        It did not; the message is shown under the field.
+    ``parsed`` carries the new :class:`DataObjective` (the loss with the data); ``rejected``
+    the reason there is none, shown under the field.
     """
 
-    parsed = Signal(object)
-    rejected = Signal(str)
-
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.line_edit = QLineEdit(self)
-        self.line_edit.setPlaceholderText("e.g. (w*x + b - y)^2")
-        self.line_edit.setClearButtonEnabled(True)
+        super().__init__(
+            placeholder="e.g. (w*x + b - y)^2",
+            preview_tip="How gdexplorer reads the loss: data, parameters, gradient",
+            first_error=NO_DATA,
+            parent=parent,
+        )
         self.line_edit.setToolTip(
             "The loss of one example. Column names are data; every other name is a parameter."
         )
-        self.error_label = ErrorLabel(self)
-        self.preview = QLabel(self)
-        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.preview.setWordWrap(True)
-        self.preview.setStyleSheet(PREVIEW_STYLE)
-        self.preview.setToolTip("How gdexplorer reads the loss: data, parameters, gradient")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
-        layout.addWidget(self.line_edit)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.preview)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(PARSE_DELAY_MS)
-        self._timer.timeout.connect(self._on_parse_due)
-        self.line_edit.textEdited.connect(self._on_text_edited)
         self._dataset: Dataset | None = None
         self._standardized = False
-        self._variables: tuple[str, ...] | None = None
-        self._objective: DataObjective | None = None
-        self._error: str | None = NO_DATA
         self.preview.hide()
-
-    def text(self) -> str:
-        return self.line_edit.text()
 
     def variables(self) -> tuple[str, ...] | None:
         """The parameter order to record: as loaded, or the reading order when it differs
@@ -142,71 +110,22 @@ class LossField(QWidget):
         names = self._objective.variables
         return None if list(names) == sorted(names) else names
 
-    def set_text(self, text: str, variables: Sequence[str] | None = None) -> None:
-        """Show ``text`` and check it now (with this parameter order, if given)."""
-        self._variables = tuple(variables) if variables is not None else None
-        self.line_edit.setText(text)
-        self.line_edit.setCursorPosition(0)
-        self._timer.stop()
-        self._parse()
-
     def set_data(self, dataset: Dataset | None, standardized: bool) -> None:
         """Check the loss against another data set (or the same one, rescaled or not)."""
         self._dataset, self._standardized = dataset, standardized
-        self._timer.stop()
-        self._parse()
+        self._parse_now()
 
-    def objective(self) -> DataObjective | None:
-        """The objective, or None while the loss or the data is wrong; parses pending edits."""
-        if self._timer.isActive():
-            self._timer.stop()
-            self._parse()
-        return self._objective
-
-    def error(self) -> str | None:
-        return None if self._timer.isActive() else self._error
-
-    def is_pending(self) -> bool:
-        return self._timer.isActive()
-
-    @Slot(str)
-    def _on_text_edited(self, _text: str) -> None:
-        self._variables = None  # an order loaded from settings belonged to the old text
-        self._timer.start()
-
-    @Slot()
-    def _on_parse_due(self) -> None:
-        self._parse()
-
-    def _parse(self) -> None:
-        text = self.line_edit.text()
+    def _unready(self, text: str) -> str | None:
         if self._dataset is None:
-            self._reject(ExpressionError(NO_DATA), "")
-            return
+            return NO_DATA
         if not text.strip():
-            self._reject(ExpressionError("type the loss of one example, or pick a model"), "")
-            return
-        try:
-            objective = build_loss(text, self._dataset, self._variables, self._standardized)
-        except ExpressionError as problem:
-            self._reject(problem, text)
-            return
-        except GdxError as problem:
-            self._reject(ExpressionError(str(problem)), text)
-            return
-        self._objective = objective
-        self._error = None
-        self.error_label.show_message(None)
-        self.line_edit.setStyleSheet("")
+            return "type the loss of one example, or pick a model"
+        return None
+
+    def _build(self, text: str) -> DataObjective:
+        assert self._dataset is not None  # _unready refused otherwise
+        return build_loss(text, self._dataset, self._variables, self._standardized)
+
+    def _show_preview(self, objective: DataObjective) -> None:
         self.preview.setText(describe_loss(objective, LINE_LIMIT))
         self.preview.setToolTip(describe_loss(objective))
-        self.preview.show()
-        self.parsed.emit(objective)
-
-    def _reject(self, problem: ExpressionError, text: str) -> None:
-        self._objective = None
-        self._error = problem.message
-        self.error_label.show_message(error_html(text, problem))
-        self.line_edit.setStyleSheet(INVALID_FIELD_STYLE if text else "")
-        self.preview.hide()
-        self.rejected.emit(problem.message)

@@ -49,9 +49,9 @@ from gdexplorer.core.data_objective import DataObjective, build_data_objective
 from gdexplorer.core.engine import (
     BATCH_SECONDS,
     DIVERGENCE_LIMIT,
-    RESUME_WAIT,
     Batch,
     Outcome,
+    ResumeGate,
     StopReason,
     checked_start,
     first_row,
@@ -182,9 +182,9 @@ class DataRun:
         reason = loop.check_start()
         chunk = 16
         last_emit = time.perf_counter()
+        gate = ResumeGate(resume)
         while reason is None and loop.done < self.total_updates:
-            if resume is not None:
-                resume.wait(RESUME_WAIT)
+            gate.wait()
             if cancel is not None and cancel.is_set():
                 reason = StopReason.CANCELLED
                 break

@@ -26,6 +26,8 @@ _LIVE_THREADS: set[QThread] = set()
 """Every QThread started here and not yet seen finished (tests check none is left running)."""
 
 
+JOIN_TIMEOUT_MS = 2000
+
 def track_thread(thread: QThread) -> None:
     """Count ``thread`` among the workers until it has finished (see running_threads)."""
     _LIVE_THREADS.add(thread)
@@ -98,9 +100,13 @@ class WorkerSession(QObject):
         return shiboken6.isValid(self.worker_thread) and self.worker_thread.isRunning()
 
     def join(self) -> None:
-        """Wait for a thread that has emitted ``finished`` to end completely."""
+        """Wait for a thread that has emitted ``finished`` to end completely.
+
+        Bounded: a thread that has emitted ``finished`` ends at once, and a wait that could
+        never return (a lock the GUI thread holds) must not freeze the window.
+        """
         if shiboken6.isValid(self.worker_thread):
-            self.worker_thread.wait()
+            self.worker_thread.wait(JOIN_TIMEOUT_MS)
 
     def stop(self, timeout_ms: int) -> bool:
         """Cancel, quit and wait; True when the thread has ended."""

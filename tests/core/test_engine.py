@@ -182,3 +182,23 @@ def test_run_to_end_streams_batches_to_a_callback_and_can_be_cancelled() -> None
     assert outcome.reason is StopReason.CANCELLED
     assert sum(seen) == len(trajectory) < 5_000_001
     assert np.all(np.isfinite(trajectory.rows))
+
+
+def test_resume_gate_waits_for_a_busy_gui_but_never_stalls_the_run() -> None:
+    import time
+
+    from gdexplorer.core.engine import RESUME_WAIT, ResumeGate
+
+    busy = threading.Event()  # clear: the GUI thread is handling events
+    gate = ResumeGate(busy)
+    began = time.perf_counter()
+    gate.wait()
+    assert time.perf_counter() - began >= RESUME_WAIT * 0.9
+    began = time.perf_counter()
+    gate.wait()  # still busy: it gave up waiting for a while
+    assert time.perf_counter() - began < RESUME_WAIT / 2
+    busy.set()
+    later = ResumeGate(busy)
+    began = time.perf_counter()
+    later.wait()
+    assert time.perf_counter() - began < RESUME_WAIT / 2

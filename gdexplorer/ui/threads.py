@@ -28,6 +28,7 @@ _LIVE_THREADS: set[QThread] = set()
 
 JOIN_TIMEOUT_MS = 2000
 
+
 def track_thread(thread: QThread) -> None:
     """Count ``thread`` among the workers until it has finished (see running_threads)."""
     _LIVE_THREADS.add(thread)

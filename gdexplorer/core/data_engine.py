@@ -55,6 +55,7 @@ from gdexplorer.core.engine import (
     StopReason,
     checked_start,
     first_row,
+    next_chunk,
 )
 from gdexplorer.core.errors import ConfigError, DataError
 from gdexplorer.core.objective import format_point
@@ -191,7 +192,7 @@ class DataRun:
             began = time.perf_counter()
             rows, reason = loop.advance(min(chunk, self.total_updates - loop.done))
             pending.append(rows)
-            chunk = _next_chunk(chunk, time.perf_counter() - began)
+            chunk = next_chunk(chunk, time.perf_counter() - began, largest=1 << 14)
             if time.perf_counter() - last_emit >= batch_seconds:
                 block = np.concatenate(pending)
                 yield Batch(emitted, block)
@@ -331,15 +332,6 @@ def _non_finite(point: np.ndarray, step: np.ndarray, grad: np.ndarray) -> StopRe
     if not grad @ grad < limit:
         return StopReason.UNDEFINED if np.isnan(grad).any() else StopReason.DIVERGED
     return None
-
-
-def _next_chunk(chunk: int, seconds: float) -> int:
-    """Aim for chunks of about 5 ms, so a cancel is seen within a few milliseconds."""
-    if seconds < 0.0025:
-        return min(chunk * 2, 1 << 14)
-    if seconds > 0.01 and chunk > 1:
-        return chunk // 2
-    return chunk
 
 
 def _check_data_settings(config: RunConfig) -> None:

@@ -150,7 +150,7 @@ class Run:
                 state, n, pending, cfg.tol_grad**2, cfg.tol_step**2, DIVERGENCE_LIMIT
             )
             done += (len(pending) - before) // ncols
-            chunk = _next_chunk(chunk, time.perf_counter() - began)
+            chunk = next_chunk(chunk, time.perf_counter() - began)
             if time.perf_counter() - last_emit >= batch_seconds:
                 yield self._batch(emitted, pending, ncols)
                 emitted += len(pending) // ncols
@@ -207,10 +207,10 @@ def first_row(
     return np.concatenate([start, [value], grad, np.zeros(d), np.zeros(d * slots), extra])
 
 
-def _next_chunk(chunk: int, seconds: float) -> int:
+def next_chunk(chunk: int, seconds: float, largest: int = 1 << 16) -> int:
     """Aim for chunks of about 5 ms, so a cancel is seen within a few milliseconds."""
     if seconds < 0.0025:
-        return min(chunk * 2, 1 << 16)
+        return min(chunk * 2, largest)
     if seconds > 0.01 and chunk > 1:
         return chunk // 2
     return chunk

@@ -28,3 +28,20 @@ def no_thread_left_running(qapp):
         thread.quit()
         thread.wait(5000)
     assert not left, f"{len(left)} worker thread(s) still running after the test"
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window on the elongated valley (test modules may define their own)."""
+    from compare_fixtures import VALLEY
+
+    from gdexplorer.ui.main_window import MainWindow
+    from gdexplorer.ui.settings_store import SettingsStore
+
+    made = MainWindow(SettingsStore())
+    made.load_initial(VALLEY)
+    qtbot.addWidget(made)
+    made.show()
+    qtbot.waitExposed(made)
+    yield made
+    made.close()

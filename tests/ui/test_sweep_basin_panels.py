@@ -4,28 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from compare_fixtures import ENDLESS, VALLEY
 
 from gdexplorer.core.basins import basin_map
-from gdexplorer.core.config import RunConfig
 from gdexplorer.core.presets import get_preset
 from gdexplorer.core.sweep import learning_rate_sweep
-from gdexplorer.ui.main_window import MainWindow
-from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.worker import running_threads
-
-VALLEY = RunConfig("x^2 + 20y^2", (-4.0, 1.0), learning_rate=0.045, iterations=500)
-ENDLESS = RunConfig("x^2 + y^2", (2.0, 2.0), learning_rate=1e-9, iterations=5_000_000, tol_grad=0.0)
-
-
-@pytest.fixture
-def window(qtbot):
-    made = MainWindow(SettingsStore())
-    made.load_initial(VALLEY)
-    qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
-    yield made
-    made.close()
 
 
 def run_sweep(qtbot, panel, lr_min, lr_max, count, measure="final_f"):

@@ -57,11 +57,11 @@ class _Session(WorkerSession):
 
     def __init__(self, runner: JobRunner, job: Job, name: str) -> None:
         super().__init__(runner, name)
-        self.worker = JobWorker(job, self.cancel_event)
-        self._adopt(self.worker)
-        self.worker.progressed.connect(self._on_progressed)
-        self.worker.succeeded.connect(self._on_succeeded)
-        self.worker.failed.connect(self._on_failed)
+        worker = JobWorker(job, self.cancel_event)
+        self._adopt(worker)
+        worker.progressed.connect(self._on_progressed)
+        worker.succeeded.connect(self._on_succeeded)
+        worker.failed.connect(self._on_failed)
 
     def _current_runner(self) -> JobRunner | None:
         runner = self._live_owner()

@@ -22,7 +22,7 @@ from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gdexplorer.core.trajectory import Trajectory
-from gdexplorer.ui import style
+from gdexplorer.ui import redraw_gate, style
 from gdexplorer.ui.peaks import PeakSeries, visible_pairs
 
 REFRESH_MS = 100
@@ -39,13 +39,17 @@ class _Extent:
 
     def __init__(self) -> None:
         self.negative = False
-        self.low = np.inf
+        self.low = np.inf  # the smallest and largest positive values
         self.high = -np.inf
+        self.least = np.inf  # the smallest and largest values
+        self.most = -np.inf
 
     def add(self, values: np.ndarray) -> _Extent:
         finite = values[np.isfinite(values)]
         if finite.size:
-            self.negative |= bool(finite.min() < 0)
+            self.least = min(self.least, float(finite.min()))
+            self.most = max(self.most, float(finite.max()))
+            self.negative |= self.least < 0
             positive = finite[finite > 0]
             if positive.size:
                 self.low = min(self.low, float(positive.min()))
@@ -58,12 +62,29 @@ class _Extent:
             return False
         return bool(np.log10(self.high / self.low) > LOG_DECADES)
 
+    def steady_range(self, log: bool) -> tuple[float, float] | None:
+        """A y range holding every value, rounded outwards (to decades on a log axis, to a
+        tenth of a power of ten of the span on a linear one) so that it changes only now
+        and then while values stream in; in the axis's own units (log10 on a log axis)."""
+        if log:
+            if not self.high >= self.low > 0:
+                return None
+            low, high = np.floor(np.log10(self.low)), np.ceil(np.log10(self.high))
+            return float(low), float(max(high, low + 1))
+        if not self.most >= self.least:
+            return None
+        span = self.most - self.least
+        if span == 0:
+            span = abs(self.most) or 1.0
+        step = 10.0 ** np.floor(np.log10(span))
+        return float(np.floor(self.least / step) * step), float(np.ceil(self.most / step) * step)
+
 
 class _Curve:
     """A line against the iteration, fed peak-decimated data (see :mod:`peaks`)."""
 
     def __init__(self, plot: pg.PlotItem, colour: str, name: str | None = None) -> None:
-        self.item = plot.plot(pen=style.pen(colour, 1.5), name=name, antialias=True)
+        self.item = plot.plot(pen=style.pen(colour, 1.0), name=name, antialias=True)
         self.peaks = PeakSeries()
 
     def draw(self, values: np.ndarray, window: tuple[int, int] | None) -> None:
@@ -93,6 +114,7 @@ class _Series:
         self.log = False
         self._extent = _Extent()
         self._seen = 0
+        self._y_range: tuple[float, float] | None = None
         plot.setLabel("left", label, **style.axis_label_style())
 
     def set_data(self, values: np.ndarray, window: tuple[int, int] | None) -> None:
@@ -106,6 +128,18 @@ class _Series:
             self.plot.setLogMode(x=False, y=log)
         self.line.draw(values, window)
 
+    def hold_y_range(self) -> None:
+        """While a run streams: a y range that moves in steps (axes redraw only then)."""
+        steady = self._extent.steady_range(self.log)
+        if steady is not None and steady != self._y_range:
+            self._y_range = steady
+            self.plot.setYRange(*steady, padding=0.02)
+
+    def fit_y_range(self) -> None:
+        """Back to pyqtgraph's automatic y range."""
+        self._y_range = None
+        self.plot.enableAutoRange(y=True)
+
     def set_current(self, index: int | None, values: np.ndarray | None) -> None:
         """Mark row ``index``; a value a log axis cannot show (0, as a perfect fit's loss is)
         is left unmarked (the vertical line still shows where)."""
@@ -118,6 +152,7 @@ class _Series:
     def clear(self) -> None:
         self._extent = _Extent()
         self._seen = 0
+        self._y_range = None
         self.line.clear()
         self.marker.setData([], [])
 
@@ -152,6 +187,7 @@ class ConvergenceView(QWidget):
         self._norms = np.empty(0)
         self._norm_rows = 0
         self._index: int | None = None
+        self._streamed_k: tuple[float, float] | None = None  # the k range set for a stream
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
@@ -185,10 +221,18 @@ class ConvergenceView(QWidget):
 
     # -- the contract --------------------------------------------------------------------
 
-    def show_run(self, trajectory: Trajectory) -> None:
-        """A new run: forget the old curves and draw this one's rows so far."""
+    def show_run(self, trajectory: Trajectory, planned: int | None = None) -> None:
+        """A new run: forget the old curves and draw this one's rows so far.
+
+        With ``planned`` (a run that is about to stream ``planned`` updates), k spans
+        0…planned from the start and the y ranges move in steps, so the curves grow into
+        still axes (which then need not be redrawn at every refresh); :meth:`end_stream`
+        fits the axes to the rows again.
+        """
         self.clear_run()
         self._trajectory = trajectory
+        if planned is not None:
+            self._hold_k_range(planned)
         d = len(trajectory.variables)
         self._set_coordinates_shown(d >= 3)
         if d >= 3:
@@ -197,6 +241,29 @@ class ConvergenceView(QWidget):
                 colour = style.COORDINATE_COLOURS[i % len(style.COORDINATE_COLOURS)]
                 self.coordinate_curves.append(_Curve(self.coordinate_plot, colour, name))
         self._redraw()
+
+    def end_stream(self) -> None:
+        """The run has ended: draw all its rows, with the axes fitted to them."""
+        if self._streamed_k is not None:
+            self._release_ranges()
+        self.redraw_now()
+
+    def _release_ranges(self) -> None:
+        self._streamed_k = None
+        for plot in self._plots():
+            plot.enableAutoRange(x=True)
+        for series in (self.value, self.norm):
+            series.fit_y_range()
+
+    def _plots(self) -> tuple[pg.PlotItem, ...]:
+        return (self.value_plot, self.norm_plot, self.coordinate_plot)
+
+    def _hold_k_range(self, planned: int) -> None:
+        for plot in self._plots():  # linked: one that still auto-ranges would move them all
+            plot.enableAutoRange(x=False)
+        box = self.value_plot.getViewBox()
+        box.setXRange(0, max(planned, 1), padding=0.0)
+        self._streamed_k = tuple(box.viewRange()[0])
 
     def refresh_path(self) -> None:
         """Rows were appended: redraw within 100 ms (several calls share one redraw)."""
@@ -218,6 +285,8 @@ class ConvergenceView(QWidget):
 
     def clear_run(self) -> None:
         self._timer.stop()
+        if self._streamed_k is not None:
+            self._release_ranges()
         self._trajectory = None
         self._index = None
         self._norm_rows = 0
@@ -243,15 +312,27 @@ class ConvergenceView(QWidget):
     def _on_refresh_due(self) -> None:
         self._redraw()
 
+    def redraw_now(self) -> None:
+        """Draw the rows that have arrived now (a pending :meth:`refresh_path` is dropped)."""
+        self._timer.stop()
+        self._redraw()
+
     def _redraw(self) -> None:
         trajectory = self._trajectory
         if trajectory is None:
             return
+        redraw_gate.hold_runs()
         n = len(trajectory)
         self._update_norms()
         window = self._zoomed_window()
         self.value.set_data(trajectory.values, window)
         self.norm.set_data(self._norms[:n], window)
+        if self._streamed_k is not None:
+            if any(plot.getViewBox().autoRangeEnabled()[0] for plot in self._plots()):
+                # pyqtgraph's setLogMode turns auto-range back on
+                self._hold_k_range(round(self._streamed_k[1]))
+            self.value.hold_y_range()
+            self.norm.hold_y_range()
         for name, curve in zip(trajectory.variables, self.coordinate_curves, strict=False):
             curve.draw(trajectory.column(name), window)
         if self._index is not None:
@@ -263,6 +344,8 @@ class ConvergenceView(QWidget):
         if box.autoRangeEnabled()[0]:
             return None
         low, high = box.viewRange()[0]
+        if self._streamed_k is not None and np.allclose((low, high), self._streamed_k):
+            return None  # the whole planned run is in view: nobody zoomed in
         return int(np.floor(low)) - 1, int(np.ceil(high)) + 1
 
     @Slot()

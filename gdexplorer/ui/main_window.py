@@ -7,7 +7,7 @@ every view shows.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Slot
+from PySide6.QtCore import QElapsedTimer, QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -26,6 +26,7 @@ from gdexplorer.core.engine import Outcome, Run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.optimizers import VARIANTS
 from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.ui import redraw_gate
 from gdexplorer.ui.compare_dock import CompareTabs
 from gdexplorer.ui.controls import ControlsForm, ShownFunction
 from gdexplorer.ui.convergence_view import ConvergenceView
@@ -45,6 +46,11 @@ COMPARE_HEIGHT = 240
 DATA_HEIGHT = 330
 STREAM_FPS = 20
 """While a run streams, the views redraw at most this often; rows are appended as they come."""
+CONVERGENCE_FPS = 10
+"""... and the convergence plots at most this often."""
+STAGE_PAUSE_MS = 5
+"""The streamed redraw's stages start this long apart: time for the last stage's paint, then
+the event loop is idle for a moment and timers and input go first."""
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +67,17 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(round(1000 / STREAM_FPS))
         self._refresh_timer.timeout.connect(self._on_refresh_due)
+        self._follow_timer = QTimer(self)
+        self._follow_timer.setSingleShot(True)
+        self._follow_timer.setInterval(STAGE_PAUSE_MS)
+        self._follow_timer.timeout.connect(self._follow_rows)
+        self._convergence_timer = QTimer(self)
+        self._convergence_timer.setSingleShot(True)
+        self._convergence_timer.setInterval(STAGE_PAUSE_MS)
+        self._convergence_timer.timeout.connect(self._redraw_convergence)
+        self._convergence_clock = QElapsedTimer()
+        self._convergence_clock.start()
+        self._streaming = False  # a run's rows are arriving
         self.files = FileActions(self)
         self._build_panels()
         self._build_status_bar()
@@ -256,10 +273,12 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_run_started(self, run: Run) -> None:
         self.store.save_config(run.config)
-        self._show_trajectory(run, self.controller.trajectory)
+        planned = getattr(run, "total_updates", run.config.iterations)
+        self._streaming = True
+        self._show_trajectory(run, self.controller.trajectory, planned)
         self.form.set_running(True)
         self.stop_action.setEnabled(True)
-        self._set_progress(0, getattr(run, "total_updates", run.config.iterations))
+        self._set_progress(0, planned)
         self.show_status("Running…")
 
     @Slot(int)
@@ -269,23 +288,51 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_refresh_due(self) -> None:
-        self._refresh_views()
+        """While a run streams, the views redraw in three turns of the event loop, so timers
+        and input are handled in between instead of waiting for all: the paths; then the
+        playback bar and what follows its index (inspector, markers); then, at most
+        CONVERGENCE_FPS times a second, the convergence plots."""
+        self._refresh_paths()
+        self._follow_timer.start()
 
     def _refresh_views(self) -> None:
-        """Draw the rows that arrived since the last refresh (at most STREAM_FPS a second)."""
+        """Draw every row that has arrived; the convergence plots (the slowest to draw) fit
+        their axes to the rows in a later turn of the event loop."""
+        self._follow_timer.stop()
+        self._refresh_paths()
+        self._follow_rows(streaming=False)
+        self._convergence_timer.start()
+
+    def _refresh_paths(self) -> None:
         trajectory = self.controller.trajectory
         if trajectory is None:
             return
+        redraw_gate.hold_runs()
         self.plot.refresh_path()
-        # The second view redraws in the next turn of the event loop, so the loop (timers,
-        # input) runs in between instead of waiting for both.
-        QTimer.singleShot(0, self.convergence.refresh_path)
         self.data_panel.refresh_path()
-        self.playback.set_count(len(trajectory))
         self._set_progress(trajectory.iterations, self.progress.maximum())
+
+    @Slot()
+    def _follow_rows(self, streaming: bool = True) -> None:
+        trajectory = self.controller.trajectory
+        if trajectory is None:
+            return
+        redraw_gate.hold_runs()
+        self.playback.set_count(len(trajectory))
+        if streaming and self._convergence_clock.elapsed() >= 1000 / CONVERGENCE_FPS:
+            self._convergence_timer.start()
+
+    @Slot()
+    def _redraw_convergence(self) -> None:
+        self._convergence_clock.restart()
+        if self._streaming:
+            self.convergence.redraw_now()
+        else:
+            self.convergence.end_stream()
 
     @Slot(int)
     def _on_index_changed(self, index: int) -> None:
+        redraw_gate.hold_runs()
         self.plot.show_iteration(index)
         self.convergence.show_iteration(index)
         self.inspector.show_iteration(index)
@@ -308,6 +355,7 @@ class MainWindow(QMainWindow):
         self.progress.setFormat(f"{done:,} / {total:,} iterations")
 
     def _run_ended(self, message: str) -> None:
+        self._streaming = False
         self._refresh_timer.stop()
         self._refresh_views()
         self.form.set_running(False)
@@ -356,10 +404,12 @@ class MainWindow(QMainWindow):
         self._set_progress(trajectory.iterations, trajectory.iterations)
         self.playback.suggest_speed(trajectory.iterations)
 
-    def _show_trajectory(self, run: Run | None, trajectory: Trajectory) -> None:
+    def _show_trajectory(
+        self, run: Run | None, trajectory: Trajectory, planned: int | None = None
+    ) -> None:
         self.playback.reset()
         self.plot.show_run(trajectory, maximize=run is not None and run.config.maximize)
-        self.convergence.show_run(trajectory)
+        self.convergence.show_run(trajectory, planned)
         if run is not None:
             self.inspector.show_run(run, trajectory)
         else:
@@ -368,6 +418,11 @@ class MainWindow(QMainWindow):
         self.data_panel.show_run(run, trajectory)  # clears itself unless the run is on data
 
     # -- window events ------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:  # Qt's name
+        if event.type() == QEvent.Type.UpdateRequest:
+            redraw_gate.hold_runs()  # every widget of the window paints in this event
+        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Stop the run and wait for its thread, remember the settings, then close."""

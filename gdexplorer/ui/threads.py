@@ -3,9 +3,16 @@
 Both the run worker (:mod:`.worker`) and the compare jobs (:mod:`.compare_worker`) follow the
 rules of ARCHITECTURE.md, written here once: a parentless worker is moved to a fresh ``QThread``;
 ``started -> work``, ``finished -> quit`` (a direct connection, so the thread quits even while the
-GUI is busy), ``finished -> deleteLater``; receivers are ``@Slot`` methods, never lambdas; the
-thread is never stored as ``self.thread`` (that would shadow ``QObject.thread()``). Every started
-thread is counted until it ends, so tests can fail one that leaves a thread running.
+GUI is busy); receivers are ``@Slot`` methods, never lambdas; the thread is never stored as
+``self.thread`` (that would shadow ``QObject.thread()``). Every started thread is counted until
+it ends, so tests can fail one that leaves a thread running.
+
+One rule differs from superqt's: the worker is *not* ``deleteLater``-ed in its own thread. Its
+C++ destructor would run there, and PySide takes the interpreter lock inside ``~QObject`` while
+Qt's signal-slot lock is held; a GUI thread that holds the interpreter lock (in any Python
+override, such as ``event``) and deletes a widget needs that same pooled lock: a deadlock. It was
+seen (py-spy, 1 in ~5 runs of tests/ui). The session keeps the worker and drops it in the GUI
+thread once the thread has finished, so it is destroyed there, under the interpreter lock.
 """
 
 from __future__ import annotations
@@ -86,8 +93,8 @@ class WorkerSession(QObject):
         worker.moveToThread(self.worker_thread)
         self.worker_thread.started.connect(worker.work)
         worker.finished.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
-        worker.finished.connect(worker.deleteLater)
         self.worker_thread.finished.connect(self._on_thread_finished)
+        self._worker = worker  # destroyed in the GUI thread (see the module docstring)
 
     def _live_owner(self) -> Any | None:
         owner = self._owner()
@@ -120,6 +127,7 @@ class WorkerSession(QObject):
     @Slot()
     def _on_thread_finished(self) -> None:
         untrack_thread(self.worker_thread)
+        self._worker = None
         owner = self._live_owner()
         if owner is not None:
             owner.forget(self)

@@ -18,12 +18,13 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from PySide6.QtCore import QAbstractEventDispatcher, QObject, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Batch, Outcome, Run, make_run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.trajectory import Trajectory, row_columns
+from gdexplorer.ui import redraw_gate
 from gdexplorer.ui.threads import (  # the live-thread list is re-exported for tests and callers
     WorkerSession,
     failures_reported,
@@ -116,11 +117,11 @@ class _Session(WorkerSession):
         self.run = run
         self.trajectory = _reserved_trajectory(run)
         self.delivered = threading.Event()
-        self.worker = RunWorker(run, self.cancel_event, self.delivered, controller.gui_turn)
-        self._adopt(self.worker)
-        self.worker.batch_ready.connect(self._on_batch_ready)
-        self.worker.run_finished.connect(self._on_run_finished)
-        self.worker.run_failed.connect(self._on_run_failed)
+        worker = RunWorker(run, self.cancel_event, self.delivered, controller.gui_turn)
+        self._adopt(worker)
+        worker.batch_ready.connect(self._on_batch_ready)
+        worker.run_finished.connect(self._on_run_finished)
+        worker.run_failed.connect(self._on_run_failed)
 
     def _current_controller(self) -> RunController | None:
         controller = self._live_owner()
@@ -130,6 +131,7 @@ class _Session(WorkerSession):
     def _on_batch_ready(self, batch: Batch) -> None:
         controller = self._current_controller()
         if controller is not None:
+            redraw_gate.hold_runs()
             controller.accept_batch(self, batch)
         self.delivered.set()
 
@@ -171,24 +173,8 @@ class RunController(QObject):
         super().__init__(parent)
         self.current_session: _Session | None = None
         self._sessions: list[_Session] = []
-        # Set while the GUI thread waits for events, clear while it handles them: the run loop
-        # waits for it between chunks, so the GUI always has the interpreter lock to itself.
-        # (A pure-Python loop in another thread would otherwise take the lock back after
-        # every Qt call a redraw makes, and the redraw would take several times as long.)
-        self.gui_turn = threading.Event()
-        self.gui_turn.set()
-        dispatcher = QAbstractEventDispatcher.instance()
-        if dispatcher is not None:
-            dispatcher.awake.connect(self._on_gui_awake)
-            dispatcher.aboutToBlock.connect(self._on_gui_idle)
-
-    @Slot()
-    def _on_gui_awake(self) -> None:
-        self.gui_turn.clear()
-
-    @Slot()
-    def _on_gui_idle(self) -> None:
-        self.gui_turn.set()
+        # Runs pause between chunks while the GUI thread redraws (see redraw_gate).
+        self.gui_turn = redraw_gate.gate().resume
 
     @property
     def run(self) -> Run | None:

@@ -133,3 +133,42 @@ def test_zooming_in_on_k_draws_the_rows_in_view(view, qtbot) -> None:
     k, f = original(view.value.curve)
     np.testing.assert_array_equal(f, k)  # raw rows: f = k here
     assert k.min() <= 1_000 and k.max() >= 1_200
+
+
+def test_a_streaming_run_grows_into_still_axes_then_the_axes_fit_it(view, qtbot) -> None:
+    """While rows stream in, k spans the planned iterations and the y range moves by
+    decades (so the axes are not redrawn at every refresh); at the end both fit the rows."""
+    config = RunConfig("(1 - x)^2 + 100(y - x^2)^2", (-1.5, 2.0), variant="adam",
+                       learning_rate=0.01, iterations=3000)  # fmt: skip
+    full, _ = run_to_end(config)
+    streamed = Trajectory(full.variables, full.state_slots)
+    view.show_run(streamed, planned=10_000)
+    y_ranges = set()
+    for end in range(20, len(full) + 1, 400):
+        streamed.append(full.rows[len(streamed) : end])
+        view.redraw_now()
+        assert view.value_plot.getViewBox().viewRange()[0] == pytest.approx([0, 10_000])
+        y_ranges.add(tuple(view.value_plot.getViewBox().viewRange()[1]))
+    assert view.value.log  # the switch to a log axis did not bring auto-range back
+    low, high = view.value_plot.getViewBox().viewRange()[1]
+    positive = full.values[full.values > 0]
+    assert low <= np.log10(positive.min()) and np.log10(positive.max()) <= high
+    assert len(y_ranges) < 8  # steps, not a new range at every refresh
+    streamed.append(full.rows[len(streamed) :])
+    view.end_stream()
+
+    def k_high() -> float:
+        return view.value_plot.getViewBox().viewRange()[0][1]
+
+    qtbot.waitUntil(lambda: k_high() < 0.5 * 10_000, timeout=2000)  # fitted at the next paint
+    assert k_high() >= len(full) - 1  # ... to the 3,001 rows
+
+
+def test_steady_ranges_round_outwards() -> None:
+    from gdexplorer.ui.convergence_view import _Extent
+
+    extent = _Extent().add(np.array([3e-5, 0.2, 41.0]))
+    assert extent.steady_range(log=True) == (-5.0, 2.0)
+    assert extent.steady_range(log=False) == (0.0, 50.0)
+    assert _Extent().add(np.array([-1.25, 2.5])).steady_range(log=False) == (-2.0, 3.0)
+    assert _Extent().steady_range(log=False) is None

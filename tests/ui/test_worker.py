@@ -7,10 +7,13 @@ import time
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import RESUME_WAIT, Batch, StopReason, make_run, run_to_end
 from gdexplorer.core.errors import DataError
+from gdexplorer.ui import redraw_gate
 from gdexplorer.ui.worker import RunController, RunWorker, running_threads
 
 BOWL = RunConfig("x^2 + 3y^2", (2.0, -1.0), learning_rate=0.05, iterations=400)
@@ -100,11 +103,11 @@ def test_worker_reports_a_user_error_as_a_message_and_finishes(qtbot):
     assert failures == ["the dataset has a non-numeric value in row 7"]
 
 
-def test_the_run_waits_between_chunks_while_the_gui_thread_is_busy(qtbot):
-    """The controller clears gui_turn while the event loop handles events: the run pauses."""
+def test_the_run_waits_between_chunks_while_the_gui_thread_redraws(qtbot):
+    """A redraw holds the runs; the release comes after the paints it caused."""
     controller = RunController()
     assert controller.gui_turn.is_set()
-    controller._on_gui_awake()
+    redraw_gate.hold_runs()
     assert not controller.gui_turn.is_set()
     config = RunConfig("x^2 + y^2", (1.0, 1.0), learning_rate=1e-9, iterations=10_000_000,
                        tol_grad=0)  # fmt: skip
@@ -114,7 +117,48 @@ def test_the_run_waits_between_chunks_while_the_gui_thread_is_busy(qtbot):
     batches = run.batches(cancel, batch_seconds=0.0, resume=controller.gui_turn)
     next(batches)  # the first chunk comes after waiting RESUME_WAIT for the busy GUI
     assert time.perf_counter() - began >= RESUME_WAIT * 0.9
-    controller._on_gui_idle()
-    assert controller.gui_turn.is_set()
+    qtbot.waitUntil(controller.gui_turn.is_set, timeout=1000)  # the posted release arrived
     cancel.set()
     list(batches)
+
+
+def test_the_window_holds_the_runs_while_it_paints(window, qtbot):
+    """Every widget of the window paints inside its UpdateRequest, which holds the runs; the
+    release is posted, so it comes once that paint is over."""
+    painted_while_held = []
+
+    class Probe(QWidget):
+        def paintEvent(self, event):  # noqa: N802 - Qt's name
+            painted_while_held.append(not redraw_gate.gate().resume.is_set())
+
+    probe = Probe(window)
+    probe.setGeometry(0, 0, 40, 40)
+    probe.show()
+    qtbot.waitUntil(lambda: bool(painted_while_held), timeout=2000)
+    qtbot.waitUntil(redraw_gate.gate().resume.is_set, timeout=1000)
+    painted_while_held.clear()
+    probe.update()
+    qtbot.waitUntil(lambda: bool(painted_while_held), timeout=2000)
+    assert painted_while_held == [True]
+    qtbot.waitUntil(redraw_gate.gate().resume.is_set, timeout=1000)
+
+
+def test_a_worker_is_destroyed_in_the_gui_thread_never_in_its_own(qtbot, controller):
+    """Destroying a worker in its own thread can deadlock with the GUI thread (PySide takes
+    the interpreter lock inside ~QObject while holding Qt's connection lock): the session
+    drops it in the GUI thread once its thread has finished."""
+    destroyed_in = []
+    with qtbot.waitSignal(controller.run_finished, timeout=10_000):
+        controller.start(BOWL)
+        worker = controller.current_session._worker
+        worker.destroyed.connect(
+            lambda: destroyed_in.append(threading.current_thread() is threading.main_thread()),
+            Qt.ConnectionType.DirectConnection,
+        )
+        del worker
+    session = controller.current_session
+    qtbot.waitUntil(lambda: not session.is_running(), timeout=5000)
+    qtbot.wait(50)  # a deleteLater in the worker thread would have run by now
+    assert destroyed_in in ([], [True])
+    qtbot.waitUntil(lambda: session._worker is None, timeout=5000)
+    assert destroyed_in == [True]

@@ -24,6 +24,8 @@ from gdexplorer.core._parse_rules import (
     MAX_LITERAL,
     case_variant,
     column,
+    constant_values,
+    function_rules,
     name_problem,
 )
 from gdexplorer.core._parse_tokens import SourceMap
@@ -117,7 +119,7 @@ class _Builder:
     def _name(self, node: ast.Name) -> _Value:
         name = node.id
         if name in CONSTANTS:
-            expr, number = CONSTANTS[name]
+            expr, number = constant_values()[name]
             return _Value(expr, number, 1)
         if name in FUNCTIONS:
             raise self._fail(
@@ -180,7 +182,7 @@ class _Builder:
 
     def _call(self, node: ast.Call) -> _Value:
         assert isinstance(node.func, ast.Name)  # guaranteed by the allow-list
-        rule = FUNCTIONS[node.func.id]
+        rule = function_rules()[node.func.id]
         argument = self.build(node.args[0])
         number = None
         if argument.number is not None:

@@ -13,8 +13,11 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-import sympy
+if TYPE_CHECKING:
+    import sympy
 
 MAX_LENGTH = 500
 """Longest accepted input, in characters."""
@@ -46,28 +49,45 @@ class FunctionRule:
     evaluate: Callable[[float], float]
 
 
-FUNCTIONS: dict[str, FunctionRule] = {
-    "sin": FunctionRule(sympy.sin, math.sin),
-    "cos": FunctionRule(sympy.cos, math.cos),
-    "tan": FunctionRule(sympy.tan, math.tan),
-    "asin": FunctionRule(sympy.asin, math.asin),
-    "acos": FunctionRule(sympy.acos, math.acos),
-    "atan": FunctionRule(sympy.atan, math.atan),
-    "sinh": FunctionRule(sympy.sinh, math.sinh),
-    "cosh": FunctionRule(sympy.cosh, math.cosh),
-    "tanh": FunctionRule(sympy.tanh, math.tanh),
-    "exp": FunctionRule(sympy.exp, math.exp),
-    "log": FunctionRule(sympy.log, math.log),
-    "ln": FunctionRule(sympy.log, math.log),
-    "sqrt": FunctionRule(sympy.sqrt, math.sqrt),
-    "abs": FunctionRule(sympy.Abs, abs),
-}
+FUNCTIONS = (
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
+    "exp", "log", "ln", "sqrt", "abs",
+)  # fmt: skip
 """The callable functions; ``ln`` is another name for the natural ``log``."""
 
-CONSTANTS: dict[str, tuple[sympy.Expr, float]] = {
-    "pi": (sympy.pi, math.pi),
-    "e": (sympy.E, math.e),
-}
+CONSTANTS = ("pi", "e")
+
+
+@cache
+def function_rules() -> dict[str, FunctionRule]:
+    """The rule for each name in :data:`FUNCTIONS`."""
+    import sympy  # imported on first use: the window opens before sympy loads
+
+    return {
+        "sin": FunctionRule(sympy.sin, math.sin),
+        "cos": FunctionRule(sympy.cos, math.cos),
+        "tan": FunctionRule(sympy.tan, math.tan),
+        "asin": FunctionRule(sympy.asin, math.asin),
+        "acos": FunctionRule(sympy.acos, math.acos),
+        "atan": FunctionRule(sympy.atan, math.atan),
+        "sinh": FunctionRule(sympy.sinh, math.sinh),
+        "cosh": FunctionRule(sympy.cosh, math.cosh),
+        "tanh": FunctionRule(sympy.tanh, math.tanh),
+        "exp": FunctionRule(sympy.exp, math.exp),
+        "log": FunctionRule(sympy.log, math.log),
+        "ln": FunctionRule(sympy.log, math.log),
+        "sqrt": FunctionRule(sympy.sqrt, math.sqrt),
+        "abs": FunctionRule(sympy.Abs, abs),
+    }
+
+
+@cache
+def constant_values() -> dict[str, tuple[sympy.Expr, float]]:
+    """The symbolic and the floating-point value of each name in :data:`CONSTANTS`."""
+    import sympy  # imported on first use: the window opens before sympy loads
+
+    return {"pi": (sympy.pi, math.pi), "e": (sympy.E, math.e)}
+
 
 RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)
 FUNCTION_LIST = ", ".join(FUNCTIONS)

@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import sympy
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason
@@ -286,6 +285,8 @@ def _distance_sq(points: np.ndarray, centre: np.ndarray) -> np.ndarray:
 
 def _hessian_function(objective: Objective):
     """The Hessian as a numpy function of the point (None if numpy cannot evaluate it)."""
+    import sympy  # already loaded by parse_function, which made the objective
+
     symbols = objective.parsed.symbols
     hessian = sympy.hessian(objective.expr, symbols)
     if hessian.has(sympy.DiracDelta):

@@ -17,12 +17,13 @@ import ast
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-
-import sympy
-from sympy.printing.pycode import PythonCodePrinter
+from typing import TYPE_CHECKING
 
 from gdexplorer.core.objective import Objective
 from gdexplorer.core.optimizers import Variant, step_scalar_names
+
+if TYPE_CHECKING:
+    import sympy
 
 # Codes returned by the generated function.
 RAN_ALL, GRADIENT_SMALL, STEP_SMALL, NOT_FINITE, UNDEFINED = range(5)
@@ -40,29 +41,6 @@ class FusedLoop:
 
     advance: Callable
     source: str
-
-
-class _FastPrinter(PythonCodePrinter):
-    """Python source for math-module floats; small integer powers become products.
-
-    Integer coefficients are printed as floats (``400.0``): the value is the same, and
-    float-with-float arithmetic takes CPython's fast specialized path, int-with-float does not.
-    """
-
-    def _print_Integer(self, expr):  # noqa: N802 (sympy's naming)
-        value = int(expr)
-        return repr(float(value)) if abs(value) < 2**53 else str(value)
-
-    def _print_Pow(self, expr, rational=False):  # noqa: N802 (sympy's naming)
-        base, exponent = expr.as_base_exp()
-        if base.is_Symbol and exponent.is_Integer and 2 <= int(exponent) <= 4:
-            factor = self.parenthesize(base, 100)
-            return "(" + "*".join([factor] * int(exponent)) + ")"
-        if not exponent.is_Integer and abs(exponent) != sympy.S.Half:
-            # math.pow raises ValueError for a negative base and a fractional exponent, where
-            # ** would quietly return a complex number.
-            return f"math.pow({self._print(base)}, {self._print(exponent)})"
-        return super()._print_Pow(expr, rational=rational)
 
 
 def build_fused_loop(
@@ -135,18 +113,25 @@ def _wrap(lines: list[str], state_names: list[str], d: int, mode: str, objective
 
 def renamed_expressions(objective: Objective) -> list[sympy.Expr]:
     """f and its gradient with the user's symbols replaced by ``_p0, _p1, ...``."""
+    import sympy  # already loaded by parse_function, which made the objective
+
     mapping = {s: sympy.Symbol(f"_p{i}", real=True) for i, s in enumerate(objective.parsed.symbols)}
     return [e.xreplace(mapping) for e in (objective.expr, *objective.gradient_exprs)]
 
 
 def print_python(expr: sympy.Expr) -> str:
-    return _FastPrinter({"fully_qualified_modules": True}).doprint(expr)
+    # the printer subclasses sympy's, imported on first use: the window opens before sympy loads
+    from gdexplorer.core._printers import FastPrinter
+
+    return FastPrinter({"fully_qualified_modules": True}).doprint(expr)
 
 
 def value_and_gradient_lines(objective: Objective, mode: str, h: float) -> list[str]:
     """Lines that set ``_f`` and ``_g0.._g{d-1}`` at the current point."""
     d = objective.dimension
     if mode == "symbolic":
+        import sympy  # already loaded by parse_function, which made the objective
+
         common, reduced = sympy.cse(
             renamed_expressions(objective), symbols=sympy.numbered_symbols("_c")
         )

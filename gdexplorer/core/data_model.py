@@ -18,12 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy
 
 from gdexplorer.core.data import split_columns
 from gdexplorer.core.data_objective import DataObjective
+
+if TYPE_CHECKING:
+    import sympy
 
 
 class PictureKind(StrEnum):
@@ -86,6 +89,8 @@ class ModelPicture:
 
 def describe_model(objective: DataObjective) -> ModelPicture:
     """The model picture that fits this loss and data (never raises)."""
+    import sympy  # already loaded by parse_function, which made the objective
+
     features, target = split_columns(objective.data_columns, objective.dataset.columns)
     by_name = dict(zip(objective.data_columns, objective.data_symbols, strict=True))
     t = by_name[target]
@@ -113,6 +118,8 @@ def _quadratic_in(expr: sympy.Expr, t: sympy.Symbol) -> bool:
 
 def _minimizer(expr: sympy.Expr, t: sympy.Symbol) -> sympy.Expr | None:
     """-c1 / (2 c2) when ``expr`` is c2 t^2 + c1 t + c0 with c2 a positive constant."""
+    import sympy  # already loaded by parse_function, which made the objective
+
     try:
         poly = sympy.Poly(sympy.expand(expr), t)
     except sympy.PolynomialError:

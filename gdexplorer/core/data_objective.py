@@ -21,13 +21,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy
 
 from gdexplorer.core.data import TARGET_NAMES, Dataset
 from gdexplorer.core.errors import DataError
 from gdexplorer.core.expression import parse_function
+
+if TYPE_CHECKING:
+    import sympy
 
 BLOCK_ELEMENTS = 1 << 20
 """Most (point, example) pairs evaluated at once by the full-data fallback."""
@@ -67,6 +70,8 @@ class DataObjective:
 
     @cached_property
     def gradient_exprs(self) -> tuple[sympy.Expr, ...]:
+        import sympy  # already loaded by parse_function, which made the expression
+
         return tuple(sympy.diff(self.expr, s) for s in self.symbols)
 
     @cached_property
@@ -77,6 +82,8 @@ class DataObjective:
 
     @cached_property
     def _loss_and_gradient_fn(self) -> Callable:
+        import sympy  # already loaded by parse_function, which made the expression
+
         args = [*self.symbols, *self.data_symbols]
         return sympy.lambdify(args, [self.expr, *self.gradient_exprs], "numpy", cse=True)
 
@@ -87,6 +94,8 @@ class DataObjective:
 
     @cached_property
     def _loss_fn(self) -> Callable:
+        import sympy  # already loaded by parse_function, which made the expression
+
         return sympy.lambdify([*self.symbols, *self.data_symbols], [self.expr], "numpy")
 
     @cached_property
@@ -269,6 +278,8 @@ def _reduce_polynomial(
     columns: np.ndarray,
 ) -> _Polynomial | None:
     """Average each coefficient of ``expr`` (a polynomial in ``params``) over the data."""
+    import sympy  # already loaded by parse_function, which made the expression
+
     if _term_estimate(expr, params) > MAX_POLYNOMIAL_TERMS:
         return None
     try:

@@ -208,10 +208,11 @@ def first_row(
 
 
 def next_chunk(chunk: int, seconds: float, largest: int = 1 << 16) -> int:
-    """Aim for chunks of about 5 ms, so a cancel is seen within a few milliseconds."""
-    if seconds < 0.0025:
+    """Aim for chunks of 1–4 ms: a cancel is seen, and a GUI thread that wants the interpreter
+    lock for a redraw (``resume`` cleared) gets it, within a few milliseconds."""
+    if seconds < 0.001:
         return min(chunk * 2, largest)
-    if seconds > 0.01 and chunk > 1:
+    if seconds > 0.004 and chunk > 1:
         return chunk // 2
     return chunk
 

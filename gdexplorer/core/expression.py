@@ -34,14 +34,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import sympy
-
-from gdexplorer.core._parse_build import Built, build_expression
 from gdexplorer.core._parse_rules import EXAMPLE, MAX_LENGTH, MAX_VARIABLES, column, name_problem
 from gdexplorer.core._parse_tokens import Token, prepare
 from gdexplorer.core._parse_tree import read_tree
 from gdexplorer.core.errors import ExpressionError
+
+if TYPE_CHECKING:
+    import sympy
+
+    from gdexplorer.core._parse_build import Built
 
 __all__ = ["ParsedFunction", "natural_sort_key", "parse_function"]
 
@@ -108,6 +111,11 @@ def parse_function(text: str, variables: Sequence[str] | None = None) -> ParsedF
         raise ExpressionError(
             f"the function is too long ({len(text)} characters; at most {MAX_LENGTH})"
         )
+    # sympy is imported on first use: the window opens before it loads
+    import sympy
+
+    from gdexplorer.core._parse_build import build_expression
+
     source_map = prepare(text)
     built = build_expression(read_tree(source_map), source_map)
     order = _variable_order(built.names, variables, source_map.declared)
@@ -168,6 +176,8 @@ def _variable_order(
 
 def _infinite_or_complex(expr: sympy.Expr) -> str | None:
     """Describe why ``expr`` is not a finite real function, or return None."""
+    import sympy  # already loaded: reached only from parse_function
+
     if expr.has(sympy.zoo, sympy.oo, -sympy.oo):
         return "an infinite value (a division by zero?)"
     if expr.has(sympy.nan):
@@ -181,6 +191,8 @@ def _infinite_or_complex(expr: sympy.Expr) -> str | None:
 
 def _check_usable(built: Built, symbols: tuple[sympy.Symbol, ...]) -> None:
     """Refuse constants and functions whose value or gradient is not finite and real."""
+    import sympy  # already loaded: reached only from parse_function
+
     if not built.names:
         raise ExpressionError("the function has no variables: nothing to minimize")
     if not built.expr.free_symbols:

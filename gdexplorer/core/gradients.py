@@ -8,11 +8,14 @@ Both take an absolute step ``h`` (default 1e-5), as in the articles.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from gdexplorer.core.errors import ConfigError
-from gdexplorer.core.objective import Objective
+
+if TYPE_CHECKING:
+    from gdexplorer.core.objective import Objective
 
 GRADIENT_MODES: tuple[str, ...] = ("symbolic", "central", "forward")
 GRADIENT_TITLES = {

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy
-from sympy.printing.numpy import NumPyPrinter
 
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.expression import ParsedFunction, parse_function
+
+if TYPE_CHECKING:
+    import sympy
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,6 +30,8 @@ class Objective:
     gradient_exprs: tuple[sympy.Expr, ...] = field(init=False)
 
     def __post_init__(self) -> None:
+        import sympy  # already loaded by parse_function, which made ``parsed``
+
         grads = tuple(sympy.diff(self.parsed.expr, s) for s in self.parsed.symbols)
         object.__setattr__(self, "gradient_exprs", grads)
 
@@ -74,6 +78,9 @@ def _compile(symbols: Sequence[sympy.Symbol], expr: sympy.Expr) -> Callable:
     The namespace holds only ``numpy`` itself: lambdify's default ("numpy") runs
     ``from numpy import *``, which imports numpy's lazy submodules and costs ~0.2 s at start-up.
     """
+    import sympy  # already loaded by parse_function, which made the expression
+    from sympy.printing.numpy import NumPyPrinter
+
     return sympy.lambdify(symbols, expr, modules=[{"numpy": np}], printer=NumPyPrinter)
 
 

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import sympy
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Run, StopReason
@@ -153,6 +152,8 @@ def stability_limit(
     None also when f is not a quadratic or is not convex (L <= 0); with ``maximize`` the
     curvature of -f counts.
     """
+    import sympy  # already loaded by parse_function, which made the objective
+
     hessian = sympy.hessian(objective.expr, objective.parsed.symbols)
     if any(entry.free_symbols for entry in hessian):
         return None

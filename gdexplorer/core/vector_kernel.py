@@ -22,13 +22,15 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import sympy
-from sympy.printing.numpy import NumPyPrinter
 
 from gdexplorer.core import codegen
 from gdexplorer.core.objective import Objective
+
+if TYPE_CHECKING:
+    import sympy
 
 KernelFn = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 """``kernel(points[d, K]) -> (f[K], gradient[d, K])``; fresh arrays, NaN/inf where undefined."""
@@ -36,21 +38,11 @@ KernelFn = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
 OUTSIDE_DOMAIN, OVERFLOW, FINITE = range(3)
 
 
-class _NumpyKernelPrinter(NumPyPrinter):
-    """numpy source printed the way the single-run loop's printer prints Python floats."""
-
-    def _print_Pow(self, expr, rational=False):  # noqa: N802 (sympy's naming)
-        base, exponent = expr.as_base_exp()
-        if base.is_Symbol and exponent.is_Integer and 2 <= int(exponent) <= 4:
-            factor = self.parenthesize(base, 100)
-            return "(" + "*".join([factor] * int(exponent)) + ")"
-        if exponent == -1:
-            return f"1.0/{self.parenthesize(base, 100)}"
-        return super()._print_Pow(expr, rational=rational)
-
-
 def _print(expr: sympy.Expr) -> str:
-    return _NumpyKernelPrinter({"fully_qualified_modules": True}).doprint(expr)
+    # the printer subclasses sympy's, imported on first use: the window opens before sympy loads
+    from gdexplorer.core._printers import NumpyKernelPrinter
+
+    return NumpyKernelPrinter({"fully_qualified_modules": True}).doprint(expr)
 
 
 def build_kernel(objective: Objective, mode: str = "symbolic", h: float = 1e-5) -> KernelFn:
@@ -64,6 +56,8 @@ def build_kernel(objective: Objective, mode: str = "symbolic", h: float = 1e-5) 
     args = ", ".join(f"_p{i}" for i in range(d))
     lines = [f"({args},) = _points", "_shape = _points.shape[1:]"]
     if mode == "symbolic":
+        import sympy  # already loaded by parse_function, which made the objective
+
         renamed = codegen.renamed_expressions(objective)
         common, reduced = sympy.cse(renamed, symbols=sympy.numbered_symbols("_c"))
         lines += [f"{name} = {_print(value)}" for name, value in common]

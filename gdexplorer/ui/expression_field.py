@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-import sympy
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from gdexplorer.core.errors import ExpressionError, GdxError
 from gdexplorer.ui.form_fields import INVALID_FIELD_STYLE, ErrorLabel
+
+if TYPE_CHECKING:
+    import sympy
 
 PARSE_DELAY_MS = 250
 PREVIEW_LIMIT = 240
@@ -30,6 +32,8 @@ ObjectiveT = TypeVar("ObjectiveT")
 
 def readable(expr: sympy.Expr) -> str:
     """One line, as a student writes it: ``100·(y - x^2)^2``."""
+    import sympy  # already loaded by parse_function, which made the expression
+
     text = sympy.sstr(expr).replace("**", "^").replace("*", "·")
     return text if len(text) <= PREVIEW_LIMIT else text[: PREVIEW_LIMIT - 1] + "…"
 

@@ -19,11 +19,12 @@ from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
 
 EXIT_USAGE = 2
-GIL_SWITCH_SECONDS = 0.001
+GIL_SWITCH_SECONDS = 0.0005
 """While a run computes on the worker thread, every return of the GUI thread into Python waits
 for the worker to hand over the GIL; CPython's default (5 ms per hand-over) makes one repaint of
-the plots take hundreds of milliseconds. 1 ms keeps the window responsive for a few per cent of
-run speed."""
+the plots take hundreds of milliseconds. Redraws hold the runs (:mod:`.redraw_gate`), but the
+GUI thread still enters Python between them (timers, Qt's follow-up paints); at 0.5 ms the
+worst event-loop gap of bench_gui fell from 25–33 ms (1 ms) to 19–28 ms (5 runs each)."""
 SETTLE_MS = 400
 """After the run ends, time for debounced redraws (contour, views) before the grab."""
 

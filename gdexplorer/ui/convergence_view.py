@@ -131,7 +131,8 @@ class _Series:
     def hold_y_range(self) -> None:
         """While a run streams: a y range that moves in steps (axes redraw only then)."""
         steady = self._extent.steady_range(self.log)
-        if steady is not None and steady != self._y_range:
+        auto = self.plot.getViewBox().autoRangeEnabled()[1]  # setLogMode turns it back on
+        if steady is not None and (steady != self._y_range or auto):
             self._y_range = steady
             self.plot.setYRange(*steady, padding=0.02)
 
@@ -188,6 +189,7 @@ class ConvergenceView(QWidget):
         self._norm_rows = 0
         self._index: int | None = None
         self._streamed_k: tuple[float, float] | None = None  # the k range set for a stream
+        self._marks_shown = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
@@ -250,10 +252,18 @@ class ConvergenceView(QWidget):
 
     def _release_ranges(self) -> None:
         self._streamed_k = None
-        for plot in self._plots():
-            plot.enableAutoRange(x=True)
+        self._k_follows_the_top_plot(auto=True)
         for series in (self.value, self.norm):
             series.fit_y_range()
+
+    def _k_follows_the_top_plot(self, auto: bool) -> None:
+        """Only the top plot decides k; the others follow it through the link. (A linked plot
+        that auto-ranges moves them all and turns the top plot's auto-range off, as if the
+        student had zoomed; pyqtgraph's setLogMode turns a plot's auto-range back on.)"""
+        for plot in (self.norm_plot, self.coordinate_plot):
+            plot.enableAutoRange(x=False)
+        if auto and not self.value_plot.getViewBox().autoRangeEnabled()[0]:
+            self.value_plot.enableAutoRange(x=True)
 
     def _plots(self) -> tuple[pg.PlotItem, ...]:
         return (self.value_plot, self.norm_plot, self.coordinate_plot)
@@ -262,7 +272,8 @@ class ConvergenceView(QWidget):
         for plot in self._plots():  # linked: one that still auto-ranges would move them all
             plot.enableAutoRange(x=False)
         box = self.value_plot.getViewBox()
-        box.setXRange(0, max(planned, 1), padding=0.0)
+        self._streamed_k = (0.0, float(max(planned, 1)))
+        box.setXRange(*self._streamed_k, padding=0.0)
         self._streamed_k = tuple(box.viewRange()[0])
 
     def refresh_path(self) -> None:
@@ -271,17 +282,33 @@ class ConvergenceView(QWidget):
             self._timer.start()
 
     def show_iteration(self, index: int) -> None:
-        """Mark iteration ``index`` on every plot."""
+        """Mark iteration ``index`` on every plot.
+
+        While a run streams and ``index`` is its newest row, the curves' ends are the mark:
+        the markers are hidden instead of moved ten times a second (moving them costs a
+        second repaint of the whole view each time)."""
         trajectory = self._trajectory
         if trajectory is None or len(trajectory) == 0:
             return
         self._index = int(np.clip(index, 0, len(trajectory) - 1))
+        if self._streamed_k is not None and self._index == len(trajectory) - 1:
+            self._hide_marks()
+            return
         self._update_norms()
+        self._marks_shown = True
         for line in self.lines:
             line.setValue(self._index)
             line.show()
         self.value.set_current(self._index, trajectory.values)
         self.norm.set_current(self._index, self._norms[: len(trajectory)])
+
+    def _hide_marks(self) -> None:
+        if self._marks_shown:
+            self._marks_shown = False
+            for line in self.lines:
+                line.hide()
+            self.value.set_current(None, None)
+            self.norm.set_current(None, None)
 
     def clear_run(self) -> None:
         self._timer.stop()
@@ -298,6 +325,7 @@ class ConvergenceView(QWidget):
         self.coordinate_curves = []
         for line in self.lines:
             line.hide()
+        self._marks_shown = False
 
     def set_log_scale(self, plot: int, log: bool) -> None:
         """Put plot 0 (f) or 1 (|∇f|) on a log (or linear) y axis, for curves drawn by others;
@@ -329,14 +357,15 @@ class ConvergenceView(QWidget):
         self.norm.set_data(self._norms[:n], window)
         if self._streamed_k is not None:
             if any(plot.getViewBox().autoRangeEnabled()[0] for plot in self._plots()):
-                # pyqtgraph's setLogMode turns auto-range back on
-                self._hold_k_range(round(self._streamed_k[1]))
+                self._hold_k_range(round(self._streamed_k[1]))  # setLogMode undid it
             self.value.hold_y_range()
             self.norm.hold_y_range()
+        else:
+            self._k_follows_the_top_plot(auto=window is None)
         for name, curve in zip(trajectory.variables, self.coordinate_curves, strict=False):
             curve.draw(trajectory.column(name), window)
-        if self._index is not None:
-            self.show_iteration(self._index)
+        if self._index is not None and (self._streamed_k is None or self._marks_shown):
+            self.show_iteration(self._index)  # (hidden marks wait for the index to move)
 
     def _zoomed_window(self) -> tuple[int, int] | None:
         """The rows in view when the student zoomed in on k; None while k auto-ranges."""
@@ -350,6 +379,8 @@ class ConvergenceView(QWidget):
 
     @Slot()
     def _on_k_range_changed(self) -> None:
+        if self._streamed_k is not None:
+            return  # a streaming run is redrawn ten times a second anyway
         if self._trajectory is not None and self._zoomed_window() is not None:
             self.refresh_path()
 
@@ -363,8 +394,8 @@ class ConvergenceView(QWidget):
             grown = np.empty(max(n, 2 * len(self._norms), 1024))
             grown[: self._norm_rows] = self._norms[: self._norm_rows]
             self._norms = grown
-        columns = [trajectory.columns.index(f"grad_{v}") for v in trajectory.variables]
-        fresh = trajectory.rows[self._norm_rows : n][:, columns]
+        first = trajectory.columns.index(f"grad_{trajectory.variables[0]}")
+        fresh = trajectory.rows[self._norm_rows : n, first : first + len(trajectory.variables)]
         with np.errstate(over="ignore", invalid="ignore"):
-            self._norms[self._norm_rows : n] = np.sqrt(np.sum(fresh * fresh, axis=1))
+            np.sqrt(np.einsum("ij,ij->i", fresh, fresh), out=self._norms[self._norm_rows : n])
         self._norm_rows = n

@@ -172,3 +172,21 @@ def test_steady_ranges_round_outwards() -> None:
     assert extent.steady_range(log=False) == (0.0, 50.0)
     assert _Extent().add(np.array([-1.25, 2.5])).steady_range(log=False) == (-2.0, 3.0)
     assert _Extent().steady_range(log=False) is None
+
+
+def test_while_a_run_streams_the_newest_row_is_marked_by_the_curves_end(view) -> None:
+    full, _ = run_to_end(RunConfig("x^2 + 3y^2", (2.0, -1.0), learning_rate=0.05, iterations=80))
+    streamed = Trajectory(full.variables, full.state_slots)
+    view.show_run(streamed, planned=80)
+    streamed.append(full.rows[:30])
+    view.redraw_now()
+    view.show_iteration(29)  # the newest row: no markers to move at every refresh
+    assert not any(line.isVisible() for line in view.lines)
+    assert len(original(view.value.marker)[0]) == 0
+    view.show_iteration(10)  # the student steps back during the run: marked as usual
+    assert all(line.value() == 10 for line in view.lines[:2])
+    assert original(view.value.marker)[0].tolist() == [10]
+    streamed.append(full.rows[30:])
+    view.end_stream()
+    view.show_iteration(len(full) - 1)
+    assert view.lines[0].isVisible() and view.lines[0].value() == len(full) - 1

@@ -29,7 +29,14 @@ from gdexplorer.ui import style
 from gdexplorer.ui.plot_export import save_widget_png
 from gdexplorer.ui.plot_header import PlotHeader
 from gdexplorer.ui.plot_landscape import ContourLayer, CurveLayer
-from gdexplorer.ui.plot_path import DOT_LIMIT, LINE_LIMIT, PathLayer, drawn_indices
+from gdexplorer.ui.plot_path import (
+    DOT_LIMIT,
+    LINE_LIMIT,
+    PathLayer,
+    PathLength,
+    drawn_indices,
+    thinned_indices,
+)
 
 REDRAW_MS = 150
 SAMPLE_MARGIN = 0.15
@@ -66,6 +73,7 @@ class PlotView(QWidget):
         self._axes: tuple[int, ...] = (0, 1)
         self._trajectory: Trajectory | None = None
         self._drawn_rows = 0
+        self._path_length = PathLength()
         self._point_columns: list[int] = []
         self._gradient_columns: list[int] = []
         self._value_column = 0
@@ -177,6 +185,7 @@ class PlotView(QWidget):
         if trajectory is None or self._objective is None or len(trajectory) == self._drawn_rows:
             return
         fresh = self._plane_rows(slice(self._drawn_rows, len(trajectory)))
+        self._measure_path(fresh)
         self._drawn_rows = len(trajectory)
         self._draw_path()
         if self._follow:
@@ -229,9 +238,25 @@ class PlotView(QWidget):
             return table[:, [self._point_columns[a] for a in self._axes]]
         return table[:, [self._point_columns[0], self._value_column]]
 
+    def _measure_path(self, fresh: np.ndarray) -> None:
+        """Keep the path's length up to date (for thinning): the new rows only, unless the
+        run or the plotted axes changed since it was measured."""
+        key = (id(self._trajectory), self._axes)
+        if self._path_length.key != key or len(self._path_length) != self._drawn_rows:
+            (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+            self._path_length.reset(key, (abs(x1 - x0) or 1.0, abs(y1 - y0) or 1.0))
+            fresh = self._plane_rows(slice(0, len(self._trajectory)))
+        self._path_length.extend(fresh)
+
     def _draw_path(self) -> None:
         count = len(self._trajectory)
-        line = self._plane_rows(drawn_indices(count, LINE_LIMIT))
+        if len(self._path_length) != count or self._path_length.key != (
+            id(self._trajectory),
+            self._axes,
+        ):
+            self._path_length.reset()
+            self._measure_path(np.empty((0, 2)))
+        line = self._plane_rows(thinned_indices(count, LINE_LIMIT, self._path_length))
         self.path.set_path(line, self._plane_rows(drawn_indices(count, DOT_LIMIT)))
 
     def _wanted_range(self) -> Range:

@@ -352,7 +352,7 @@ class MainWindow(QMainWindow):
         """The bar and its text "1,234 / 20,000 iterations" (Qt's %v has no separators)."""
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(min(done, max(total, 1)))
-        self.progress.setFormat(f"{done:,} / {total:,} iterations")
+        self.progress.setFormat(f"{done:,} / {total:,} iterations" if total else "no run yet")
 
     def _run_ended(self, message: str) -> None:
         self._streaming = False

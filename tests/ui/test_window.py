@@ -63,6 +63,7 @@ def test_it_opens_with_a_ready_example(window):
     assert window.form.config() == get_preset(DEFAULT_PRESET).config
     assert window.form.run_button.isEnabled()
     assert window.width() >= 1300 and window.height() >= 850
+    assert window.progress.text() == "no run yet"  # not "0 / 0 iterations"
 
 
 def test_a_bad_function_blocks_run_with_an_inline_message(qtbot, window):

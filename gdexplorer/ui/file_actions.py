@@ -7,6 +7,7 @@ the window (``reported``), and nothing already shown or saved is lost.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.data_export import write_data_csv
+from gdexplorer.core.data_export import is_data_csv_header, read_data_csv, write_data_csv
 from gdexplorer.core.engine import Run, make_run
 from gdexplorer.core.errors import ExportError, GdxError
 from gdexplorer.core.trajectory import Trajectory, read_csv, write_csv
@@ -42,6 +43,15 @@ def read_settings(path: str | Path) -> RunConfig:
     config = RunConfig.from_dict(data)
     config.validated()
     return config
+
+
+def first_line(path: str | Path) -> list[str]:
+    """The header of a CSV file (empty when it cannot be read: the full read says why)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError):
+        return []
 
 
 def trajectory_from_table(
@@ -168,8 +178,16 @@ class FileActions(QObject):
             return False
         try:
             run = self._run_beside(Path(path))
-            slots = run.variant.state_slots if run is not None else None
-            trajectory = trajectory_from_table(*read_csv(path), state_slots=slots)
+            if is_data_csv_header(first_line(path)):
+                if run is None or not run.config.data:
+                    raise ExportError(
+                        "this CSV is from a run on data: open it with the settings file "
+                        f"{Path(path).with_suffix('.json').name} beside it"
+                    )
+                trajectory = read_data_csv(path, run)
+            else:
+                slots = run.variant.state_slots if run is not None else None
+                trajectory = trajectory_from_table(*read_csv(path), state_slots=slots)
         except GdxError as error:
             self.reported.emit(f"Could not open the trajectory: {error}")
             return False

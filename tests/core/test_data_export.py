@@ -10,7 +10,7 @@ import pytest
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data_engine import DataRun
-from gdexplorer.core.data_export import write_data_csv
+from gdexplorer.core.data_export import read_data_csv, write_data_csv
 from gdexplorer.core.errors import ExportError
 
 CONFIG = RunConfig(
@@ -70,3 +70,27 @@ def test_a_write_into_a_missing_folder_says_why(tmp_path):
     run, trajectory = _run(CONFIG.replace(epochs=1))
     with pytest.raises(ExportError, match="does not exist"):
         write_data_csv(trajectory, tmp_path / "missing" / "run.csv", CONFIG, run.schedule)
+
+
+@pytest.mark.parametrize("variant", ["momentum", "adam"])
+def test_reading_the_csv_back_gives_the_run_s_trajectory(tmp_path, variant):
+    config = CONFIG.replace(variant=variant, learning_rate=0.02)
+    run, trajectory = _run(config)
+    path = tmp_path / "run.csv"
+    write_data_csv(trajectory, path, config, run.schedule)
+    back = read_data_csv(path, DataRun(config))
+    assert back.columns == trajectory.columns
+    np.testing.assert_array_equal(back.rows, trajectory.rows)  # repr floats read back exactly
+
+
+def test_a_data_csv_that_does_not_fit_its_settings_is_refused(tmp_path):
+    run, trajectory = _run(CONFIG)
+    path = tmp_path / "run.csv"
+    write_data_csv(trajectory, path, CONFIG, run.schedule)
+    with pytest.raises(ExportError, match="do not match"):
+        read_data_csv(path, DataRun(CONFIG.replace(variant="adam")))
+    text = path.read_text(encoding="utf-8").splitlines()
+    text[3] = text[3].replace(",", ",x", 1)  # a broken number on line 3
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(ExportError, match="cannot read"):
+        read_data_csv(path, DataRun(CONFIG))

@@ -185,6 +185,25 @@ def test_export_writes_the_batches_and_the_settings(qtbot, window, tmp_path):
     assert read_settings(target.with_suffix(".json")) == run.config
 
 
+def test_an_exported_data_csv_opens_again_with_its_batches(qtbot, window, tmp_path):
+    pick_sample(window, "line")
+    run_and_wait(qtbot, window)
+    shown = window.controller.trajectory
+    target = tmp_path / "run.csv"
+    assert window.files.export_trajectory(str(target))
+    window.form.mode_switch.function_button.click()  # the student moved on to something else
+    with qtbot.waitSignal(window.files.trajectory_opened, timeout=5000) as opened:
+        assert window.files.open_trajectory(str(target))
+    trajectory, run = opened.args
+    np.testing.assert_array_equal(trajectory.rows, shown.rows)
+    assert window.form.config() == run.config and window.data_dock.isVisible()
+    window.playback.set_index(3)
+    assert window.data_panel.data_view.shown_index == 3
+    target.with_suffix(".json").unlink()  # without its settings the batches are unknown
+    assert not window.files.open_trajectory(str(target))
+    assert "settings file run.json" in window.status_label.text()
+
+
 def test_the_data_view_follows_the_playback_index(qtbot, window):
     pick_sample(window, "line")
     run_and_wait(qtbot, window)

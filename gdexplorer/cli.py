@@ -142,7 +142,7 @@ def _write_output(trajectory, path: str, config: RunConfig):
 
 def _cmd_window(args: argparse.Namespace) -> int:
     config = None
-    if args.function or args.preset:
+    if args.function or args.preset or args.data:  # --data alone: its loss is missing
         config = config_from_args(args)
     if not _has_display():
         if not args.screenshot:

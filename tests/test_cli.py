@@ -116,3 +116,11 @@ def test_screenshot_works_without_a_display(tmp_path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_data_without_a_loss_is_refused_before_any_window_opens(tmp_path, capsys) -> None:
+    target = tmp_path / "window.png"
+    assert main(["--screenshot", str(target), "--data", "sample:line"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("gdexplorer: give --function") and err.count("\n") == 1
+    assert not target.exists()

@@ -102,6 +102,32 @@ class DataObjective:
     def _polynomial(self) -> _Polynomial | None:
         return _reduce_polynomial(self.expr, self.symbols, self.data_symbols, self._columns)
 
+    @cached_property
+    def least_squares_minimum(self) -> tuple[float, ...] | None:
+        """The one minimizer of a full-data loss that is quadratic in the parameters (squared
+        error of a model linear in them), or None (another loss, or no single minimizer).
+
+        The gradient of such a loss is H·x + g with H constant, so d + 1 exact gradients give
+        H and g and the minimizer solves H·x = −g. When H is singular (two columns of the data
+        proportional, as in one source article's example) the minimizers form a line or a
+        plane: nothing single to mark.
+        """
+        import sympy  # already loaded by parse_function, which made the expression
+
+        if self._polynomial is None or sympy.Poly(self.expr, *self.symbols).total_degree() != 2:
+            return None
+        d = self.dimension
+        at_zero = self.gradient(np.zeros(d))
+        hessian = np.column_stack([self.gradient(unit) - at_zero for unit in np.eye(d)])
+        hessian = (hessian + hessian.T) / 2
+        if not np.all(np.isfinite(hessian)):
+            return None
+        curvatures = np.linalg.eigvalsh(hessian)
+        if curvatures[0] <= 1e-9 * max(abs(curvatures[-1]), 1e-300):
+            return None  # not strictly convex: no single minimizer
+        point = np.linalg.solve(hessian, -at_zero)
+        return tuple(float(v) for v in point) if np.all(np.isfinite(point)) else None
+
     @property
     def is_polynomial(self) -> bool:
         """Whether full-data evaluations cost O(1) in the number of examples."""

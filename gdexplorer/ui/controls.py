@@ -58,6 +58,13 @@ class ShownFunction:
     minima: tuple[tuple[float, ...], ...]
 
 
+def _best_fit(objective) -> tuple[tuple[float, ...], ...]:
+    """A loss on data that is quadratic in the parameters has one least-squares minimum to mark
+    (when it is unique); a typed function without a preset has none known."""
+    best = getattr(objective, "least_squares_minimum", None)
+    return (best,) if best is not None else ()
+
+
 class ControlsForm(QWidget):
     """The settings of the next run.
 
@@ -352,7 +359,7 @@ class ControlsForm(QWidget):
                 objective=objective,
                 start=self.start_fields.values(),
                 plot_range=preset.plot_range if applies else None,
-                minima=preset.minima if applies else (),
+                minima=preset.minima if applies else _best_fit(objective),
             )
         )
 

@@ -149,3 +149,20 @@ def test_a_penalty_on_the_parameters_alone_is_averaged_like_the_rest():
     residual = 0.5 * X1[batch] - Y[batch]
     assert loss == pytest.approx(np.mean(residual**2) + 0.025 + 4.0)
     np.testing.assert_allclose(grad, [np.mean(2 * residual * X1[batch]) + 0.1, 4.0])
+
+
+def test_the_least_squares_minimum_of_a_linear_fit_is_found_when_it_is_single():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=50)
+    y = 2.5 * x - 1.0 + 0.1 * rng.normal(size=50)
+    data = Dataset("made up", ("x", "y"), np.column_stack([x, y]))
+    objective = build_data_objective("(w*x + b - y)^2", data, ("w", "b"))
+    expected = np.linalg.lstsq(np.column_stack([x, np.ones(50)]), y, rcond=None)[0]
+    np.testing.assert_allclose(objective.least_squares_minimum, expected, rtol=1e-9)
+    np.testing.assert_allclose(objective.gradient(expected), [0.0, 0.0], atol=1e-9)
+    # the source article's data: x1 = x2 in every example, so a whole line of fits is best
+    same = Dataset("seed", ("x1", "x2", "y"), np.array([[1.0, 1, 1], [2, 2, 2], [3, 3, 3]]))
+    line = build_data_objective("(a*x1 + b*x2 - y)^2", same, ("a", "b"))
+    assert line.least_squares_minimum is None
+    logistic = build_data_objective("log(1 + exp(-y*(w*x + b)))", data, ("w", "b"))
+    assert logistic.least_squares_minimum is None  # not quadratic: nothing claimed

@@ -171,6 +171,19 @@ def test_a_batch_run_lists_at_most_twenty_examples(qtbot, window):
     assert text.count("   ∇ℓ = ") == MAX_LISTED
 
 
+def test_the_least_squares_fit_is_marked_on_the_loss_landscape(qtbot, window):
+    pick_sample(window, "line")
+    section = window.form.data_section
+    qtbot.waitUntil(lambda: section.objective() is not None, timeout=5000)
+    objective = section.objective()
+    expected = objective.least_squares_minimum
+    assert expected is not None
+    qtbot.waitUntil(lambda: len(window.plot.path.minima.getData()[0] or ()) == 1, timeout=5000)
+    x, y = window.plot.path.minima.getData()
+    np.testing.assert_allclose([x[0], y[0]], expected)
+    np.testing.assert_allclose(objective.gradient(np.array(expected)), [0.0, 0.0], atol=1e-9)
+
+
 def test_export_writes_the_batches_and_the_settings(qtbot, window, tmp_path):
     pick_sample(window, "line")
     run_and_wait(qtbot, window)

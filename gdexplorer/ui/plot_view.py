@@ -135,6 +135,10 @@ class PlotView(QWidget):
     ) -> None:
         """A new function: curve (1 variable), contour (2) or slice (3+), around ``start``."""
         self._objective = objective
+        label = self.legend.getLabel(self.path.minima)
+        if label is not None:  # on a loss over data, the marked minimum is the best fit
+            on_data = hasattr(objective, "least_squares_minimum")
+            label.setText("least-squares fit" if on_data else "known minimum")
         self._variables = tuple(getattr(objective, "variables", ())) or tuple(
             f"x{i + 1}" for i in range(objective.dimension)
         )

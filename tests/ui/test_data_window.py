@@ -182,6 +182,7 @@ def test_the_least_squares_fit_is_marked_on_the_loss_landscape(qtbot, window):
     x, y = window.plot.path.minima.getData()
     np.testing.assert_allclose([x[0], y[0]], expected)
     np.testing.assert_allclose(objective.gradient(np.array(expected)), [0.0, 0.0], atol=1e-9)
+    assert window.plot.legend.getLabel(window.plot.path.minima).text == "least-squares fit"
 
 
 def test_export_writes_the_batches_and_the_settings(qtbot, window, tmp_path):

@@ -26,7 +26,7 @@ from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
 from gdexplorer.ui.convergence_view import ConvergenceView, wants_log
 from gdexplorer.ui.peaks import PeakSeries
-from gdexplorer.ui.plot_path import LINE_LIMIT, drawn_indices
+from gdexplorer.ui.plot_path import LINE_LIMIT, PathLength, thinned_indices
 from gdexplorer.ui.plot_view import PlotView
 
 RUN_COLOURS = (
@@ -87,7 +87,13 @@ class _PlaneRun:
     def set_plane(self, plane: np.ndarray) -> None:
         """The run in plotted coordinates (``(n, 2)``), drawn thinned."""
         self.plane = plane
-        drawn = plane[drawn_indices(len(plane), LINE_LIMIT)]
+        length = PathLength()
+        if len(plane) > LINE_LIMIT:  # measured in the run's own extent (x and y count alike)
+            with np.errstate(invalid="ignore"):
+                extent = np.nan_to_num(np.nanmax(plane, 0) - np.nanmin(plane, 0), posinf=1.0)
+            length.reset(None, tuple(np.where(extent > 0, extent, 1.0)))
+            length.extend(plane)
+        drawn = plane[thinned_indices(len(plane), LINE_LIMIT, length)]
         self.line.setData(drawn[:, 0], drawn[:, 1])
 
     def show_iteration(self, index: int) -> None:

@@ -17,7 +17,6 @@ from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
-from gdexplorer.ui.threads import settle_start_up_objects
 
 EXIT_USAGE = 2
 GIL_SWITCH_SECONDS = 0.0005
@@ -55,7 +54,6 @@ def main(config: RunConfig | None = None, screenshot: str | None = None) -> int:
     window.restore_layout()
     window.show()
     window.load_initial_soon(config)  # parsing and the first contour follow the window
-    QTimer.singleShot(0, settle_start_up_objects)  # after the first parse
     return app.exec()
 
 

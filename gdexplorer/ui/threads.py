@@ -17,7 +17,6 @@ thread once the thread has finished, so it is destroyed there, under the interpr
 
 from __future__ import annotations
 
-import gc
 import threading
 import traceback
 import weakref
@@ -44,25 +43,6 @@ def track_thread(thread: QThread) -> None:
 
 def untrack_thread(thread: QThread) -> None:
     _LIVE_THREADS.discard(thread)
-
-
-def collect_garbage_here() -> None:
-    """Collect garbage now, in the GUI thread, before a worker thread starts.
-
-    Left to the automatic collector, garbage Qt objects (the items of a closed window) may be
-    collected in the worker thread, which destroys them there: PySide takes the GIL inside
-    ``~QObject`` while Qt's connection lock is held, and a GUI thread that holds the GIL and
-    wants that lock deadlocks (seen with py-spy in the test suite). The app freezes what
-    outlives its start-up (:func:`settle_start_up_objects`), so this costs well under a ms.
-    """
-    gc.collect()
-
-
-def settle_start_up_objects() -> None:
-    """Once the window is up: collect, then move every surviving object to the permanent
-    generation, so later full collections look only at what was made since (~57 ms -> <1 ms)."""
-    gc.collect()
-    gc.freeze()
 
 
 def running_threads() -> list[QThread]:
@@ -122,7 +102,6 @@ class WorkerSession(QObject):
 
     def start(self) -> None:
         track_thread(self.worker_thread)  # the tests' "no thread left" check
-        collect_garbage_here()
         self.worker_thread.start()
 
     def is_running(self) -> bool:

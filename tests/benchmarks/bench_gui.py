@@ -35,7 +35,6 @@ from gdexplorer.core.config import RunConfig  # noqa: E402
 from gdexplorer.ui.app import create_application  # noqa: E402
 from gdexplorer.ui.main_window import MainWindow  # noqa: E402
 from gdexplorer.ui.settings_store import SettingsStore  # noqa: E402
-from gdexplorer.ui.threads import settle_start_up_objects  # noqa: E402
 
 STREAM_ITERATIONS = 1_000_000
 PLAYBACK_ROWS = 100_000
@@ -184,7 +183,6 @@ def main() -> None:
     window.load_initial(None)
     window.show()
     app.processEvents()
-    settle_start_up_objects()  # as gdexplorer.ui.app.main does once the window is up
     worst, p99, batches = heartbeat_gap(app, window)
     print(
         f"heartbeat during a {STREAM_ITERATIONS:,}-iteration run: worst gap {worst:.1f} ms, "

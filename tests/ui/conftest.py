@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-
 import pytest
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 
 from gdexplorer.ui import settings_store, worker
 
@@ -19,19 +17,6 @@ def isolated_settings(qapp, tmp_path):
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.SystemScope, str(tmp_path))
     yield tmp_path
-
-
-@pytest.fixture(autouse=True)
-def garbage_of_the_last_test_collected(qapp):
-    """Collect the test's garbage here, in the GUI thread. Left to the automatic collector, it
-    may be collected in a later test's worker thread, which destroys Qt objects there: PySide
-    takes the GIL inside ``~QObject`` while Qt's connection lock is held, and a GUI thread that
-    holds the GIL and wants that lock deadlocks (seen with py-spy in
-    test_threading_regression). pytest-qt has called deleteLater on the test's widgets;
-    deleting them first lets Qt tear them down whole."""
-    yield
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
 
 
 @pytest.fixture(autouse=True)

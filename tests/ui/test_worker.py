@@ -162,24 +162,3 @@ def test_a_worker_is_destroyed_in_the_gui_thread_never_in_its_own(qtbot, control
     assert destroyed_in in ([], [True])
     qtbot.waitUntil(lambda: session._worker is None, timeout=5000)
     assert destroyed_in == [True]
-
-
-def test_garbage_is_collected_in_the_gui_thread_before_a_worker_starts(qtbot, controller):
-    """Garbage Qt objects collected in a worker thread can deadlock it with the GUI thread:
-    starting a worker collects first, here."""
-    import gc
-
-    collections = []
-
-    def record(phase, info):
-        if phase == "stop":
-            collections.append((threading.current_thread() is threading.main_thread(), info))
-
-    gc.callbacks.append(record)
-    try:
-        with qtbot.waitSignal(controller.run_finished, timeout=10_000):
-            controller.start(BOWL)
-            started_with = list(collections)
-    finally:
-        gc.callbacks.remove(record)
-    assert any(main and info["generation"] == 2 for main, info in started_with)

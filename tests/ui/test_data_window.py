@@ -185,12 +185,18 @@ def test_the_least_squares_fit_is_marked_on_the_loss_landscape(qtbot, window):
     assert window.plot.legend.getLabel(window.plot.path.minima).text == "least-squares fit"
 
 
-def test_export_writes_the_batches_and_the_settings(qtbot, window, tmp_path):
+def exported_line_run(qtbot, window, tmp_path):
+    """Run the "line" sample in the window and export it to tmp_path / "run.csv"."""
     pick_sample(window, "line")
     run_and_wait(qtbot, window)
-    run = window.controller.run
     target = tmp_path / "run.csv"
     assert window.files.export_trajectory(str(target))
+    return target
+
+
+def test_export_writes_the_batches_and_the_settings(qtbot, window, tmp_path):
+    target = exported_line_run(qtbot, window, tmp_path)
+    run = window.controller.run
     with target.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == len(window.controller.trajectory)
@@ -200,11 +206,8 @@ def test_export_writes_the_batches_and_the_settings(qtbot, window, tmp_path):
 
 
 def test_an_exported_data_csv_opens_again_with_its_batches(qtbot, window, tmp_path):
-    pick_sample(window, "line")
-    run_and_wait(qtbot, window)
+    target = exported_line_run(qtbot, window, tmp_path)
     shown = window.controller.trajectory
-    target = tmp_path / "run.csv"
-    assert window.files.export_trajectory(str(target))
     window.form.mode_switch.function_button.click()  # the student moved on to something else
     with qtbot.waitSignal(window.files.trajectory_opened, timeout=5000) as opened:
         assert window.files.open_trajectory(str(target))

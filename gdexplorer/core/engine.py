@@ -267,10 +267,21 @@ def run_to_end(
     ``cancel`` stops the run at the next chunk, keeping what was computed.
     """
     run = make_run(config)
+    trajectory = record(run, cancel, on_batch)
+    assert run.outcome is not None
+    return trajectory, run.outcome
+
+
+def record(
+    run: Run | DataRun,
+    cancel: threading.Event | None = None,
+    on_batch: Callable[[Batch], None] | None = None,
+) -> Trajectory:
+    """Iterate ``run`` to its end and return every row; ``run.outcome`` then says why it
+    stopped (for callers that keep the run, e.g. to ask for its batches afterwards)."""
     trajectory = run.new_trajectory()
     for batch in run.batches(cancel):
         trajectory.append(batch.rows)
         if on_batch is not None:
             on_batch(batch)
-    assert run.outcome is not None
-    return trajectory, run.outcome
+    return trajectory

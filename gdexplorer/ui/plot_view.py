@@ -254,12 +254,9 @@ class PlotView(QWidget):
 
     def _draw_path(self) -> None:
         count = len(self._trajectory)
-        if len(self._path_length) != count or self._path_length.key != (
-            id(self._trajectory),
-            self._axes,
-        ):
+        if len(self._path_length) != count:
             self._path_length.reset()
-            self._measure_path(np.empty((0, 2)))
+        self._measure_path(np.empty((0, 2)))  # re-measures only when out of date
         line = self._plane_rows(thinned_indices(count, LINE_LIMIT, self._path_length))
         self.path.set_path(line, self._plane_rows(drawn_indices(count, DOT_LIMIT)))
 

@@ -11,6 +11,7 @@ import pytest
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data_engine import DataRun
 from gdexplorer.core.data_export import read_data_csv, write_data_csv
+from gdexplorer.core.engine import record
 from gdexplorer.core.errors import ExportError
 
 CONFIG = RunConfig(
@@ -27,10 +28,7 @@ CONFIG = RunConfig(
 
 def _run(config: RunConfig):
     run = DataRun(config)
-    trajectory = run.new_trajectory()
-    for batch in run.batches():
-        trajectory.append(batch.rows)
-    return run, trajectory
+    return run, record(run)
 
 
 def _read(path) -> list[dict[str, str]]:

@@ -7,7 +7,7 @@ import pytest
 
 from gdexplorer.core import optimizers
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.engine import Run
+from gdexplorer.core.engine import Run, record
 from gdexplorer.core.explain import as_text, explain
 from gdexplorer.core.explain_math import format_number, format_vector
 
@@ -16,10 +16,7 @@ ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"
 
 def finished_run(config: RunConfig):
     run = Run(config)
-    trajectory = run.new_trajectory()
-    for batch in run.batches():
-        trajectory.append(batch.rows)
-    return run, trajectory
+    return run, record(run)
 
 
 def by_hand(run, trajectory, k):

@@ -10,15 +10,13 @@ from gdexplorer.core.data import get_sample, load_dataset, template_loss
 from gdexplorer.core.data_engine import DataRun
 from gdexplorer.core.data_model import PictureKind
 from gdexplorer.core.data_objective import build_data_objective
+from gdexplorer.core.engine import record
 from gdexplorer.ui.data_view import DataView
 
 
 def _finished(config: RunConfig):
     run = DataRun(config)
-    trajectory = run.new_trajectory()
-    for batch in run.batches():
-        trajectory.append(batch.rows)
-    return run, trajectory
+    return run, record(run)
 
 
 @pytest.fixture

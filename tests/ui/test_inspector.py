@@ -7,7 +7,7 @@ import pytest
 
 from gdexplorer.core import optimizers
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.engine import Run
+from gdexplorer.core.engine import Run, record
 from gdexplorer.core.explain_math import format_vector
 from gdexplorer.ui.inspector import PLACEHOLDER, Inspector
 
@@ -23,10 +23,7 @@ def inspector(qtbot):
 
 def finished(config: RunConfig):
     run = Run(config)
-    trajectory = run.new_trajectory()
-    for batch in run.batches():
-        trajectory.append(batch.rows)
-    return run, trajectory
+    return run, record(run)
 
 
 def by_hand_step(run, trajectory, k) -> np.ndarray:

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from numeric import assert_close_along_path
 
 from gdexplorer.core import optimizers
 from gdexplorer.core.config import RunConfig
@@ -65,7 +66,7 @@ def test_engine_follows_the_hand_derived_trajectory(variant: str, maximize: bool
     expected = np.array(by_hand(variant, lr, 60, maximize))
     if outcome.reason.value == "diverged":  # maximizing a bowl climbs without bound
         expected = expected[: len(trajectory)]
-    np.testing.assert_allclose(trajectory.points, expected, rtol=1e-12, atol=1e-12)
+    assert_close_along_path(trajectory.points, expected)
     # the recorded f is the user's f, also when maximizing
     x, y = trajectory.points[:, 0], trajectory.points[:, 1]
     np.testing.assert_allclose(

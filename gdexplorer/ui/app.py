@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
+from gdexplorer.ui.garbage import MainThreadCollector
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
 
@@ -25,6 +26,9 @@ for the worker to hand over the GIL; CPython's default (5 ms per hand-over) make
 the plots take hundreds of milliseconds. Redraws hold the runs (:mod:`.redraw_gate`), but the
 GUI thread still enters Python between them (timers, Qt's follow-up paints); at 0.5 ms the
 worst event-loop gap of bench_gui fell from 25–33 ms (1 ms) to 19–28 ms (5 runs each)."""
+SETTLE_GARBAGE_MS = 2000
+"""Start-up objects are frozen out of the collector's scans once the first parse (sympy's
+import) and contour are done."""
 SETTLE_MS = 400
 """After the run ends, time for debounced redraws (contour, views) before the grab."""
 
@@ -54,6 +58,8 @@ def main(config: RunConfig | None = None, screenshot: str | None = None) -> int:
     window.restore_layout()
     window.show()
     window.load_initial_soon(config)  # parsing and the first contour follow the window
+    collector = app.findChild(MainThreadCollector)
+    QTimer.singleShot(SETTLE_GARBAGE_MS, collector.settle)
     return app.exec()
 
 
@@ -65,6 +71,8 @@ def create_application() -> QApplication:
     app.setApplicationDisplayName("gdexplorer")
     pg.setConfigOptions(antialias=True)
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
+    if app.findChild(MainThreadCollector) is None:
+        MainThreadCollector(app)  # cycles are collected in this thread only (see .garbage)
     return app
 
 

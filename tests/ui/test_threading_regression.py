@@ -61,3 +61,37 @@ def test_a_hundred_thousand_cross_thread_emits_all_arrive(qtbot):
     assert receiver.in_order
     assert receiver.checksum == EMITS * (EMITS - 1) / 2
     assert not worker_thread.isRunning()
+
+
+def test_cycles_made_in_a_worker_thread_are_collected_in_the_gui_thread(qtbot):
+    """Automatic collection is off; allocations in another thread never start a collection
+    there, and the GUI timer collects the cycles they left (see gdexplorer.ui.garbage)."""
+    import gc
+    import threading
+
+    from gdexplorer.ui.app import create_application
+    from gdexplorer.ui.garbage import MainThreadCollector
+
+    app = create_application()
+    assert app.findChild(MainThreadCollector) is not None and not gc.isenabled()
+    threads_seen: list[bool] = []
+
+    def watch(phase: str, _info: dict) -> None:
+        if phase == "start":
+            threads_seen.append(threading.current_thread() is threading.main_thread())
+
+    def make_cycles() -> None:
+        for _ in range(5 * gc.get_threshold()[0]):
+            cycle: list = []
+            cycle.append(cycle)
+
+    gc.callbacks.append(watch)
+    try:
+        maker = threading.Thread(target=make_cycles)
+        maker.start()
+        maker.join()
+        assert threads_seen == []  # above the threshold, yet nothing collected in that thread
+        qtbot.waitUntil(lambda: bool(threads_seen), timeout=3000)  # the GUI timer's turn
+    finally:
+        gc.callbacks.remove(watch)
+    assert all(threads_seen)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
 
@@ -54,13 +55,20 @@ def main(config: RunConfig | None = None, screenshot: str | None = None) -> int:
     app = create_application()
     window = MainWindow(SettingsStore(read_only=screenshot is not None))
     if screenshot:
-        return _take_screenshot(app, window, config, screenshot)
+        status = _take_screenshot(app, window, config, screenshot)
+        shiboken6.delete(window)  # see below
+        return status
     window.restore_layout()
     window.show()
     window.load_initial_soon(config)  # parsing and the first contour follow the window
     collector = app.findChild(MainThreadCollector)
-    QTimer.singleShot(SETTLE_GARBAGE_MS, collector.settle)
-    return app.exec()
+    if collector is not None:
+        QTimer.singleShot(SETTLE_GARBAGE_MS, collector.settle)
+    status = app.exec()
+    # Deleted now, whole: left to the cycle collector, its items' attributes would be cleared
+    # before the C++ teardown that still calls their Python overrides (see tests/ui/conftest.py).
+    shiboken6.delete(window)
+    return status
 
 
 def create_application() -> QApplication:

@@ -7,7 +7,9 @@ import gc
 import threading
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
+from PySide6.QtWidgets import QWidget
 
 from gdexplorer.ui import settings_store, worker
 from gdexplorer.ui.garbage import MainThreadCollector
@@ -21,6 +23,33 @@ def collector_in_the_gui_thread(qapp):
     collector = MainThreadCollector(qapp)
     yield collector
     collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def widgets_deleted_before_they_are_garbage(qtbot, collections_only_in_the_gui_thread):
+    """Keep every widget of the test alive until it is deleted here, on purpose.
+
+    pytest-qt holds the widgets of ``qtbot.addWidget`` by weak reference: once the test returns,
+    a window is only in reference cycles, and the cycle collector may free it during pytest-qt's
+    event processing. Collecting clears the Python attributes of every item first, then deletes
+    the C++ window, whose teardown calls Python overrides (LabelItem.sizeHint) on the emptied
+    items: "'LabelItem' object has no attribute '_sizeHint'" (1 suite run in ~3 under load).
+    Deleting the C++ objects while the wrappers are whole avoids it.
+    """
+    kept: list[QWidget] = []
+    add_widget = qtbot.addWidget
+
+    def add_and_keep(widget, *args, **kwargs):
+        kept.append(widget)
+        return add_widget(widget, *args, **kwargs)
+
+    qtbot.addWidget = add_and_keep
+    yield kept
+    for widget in reversed(kept):
+        if shiboken6.isValid(widget):
+            widget.close()
+            shiboken6.delete(widget)
+    kept.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -186,6 +186,11 @@ def _check_tolerance(name: str, value: float) -> None:
 def _check_start(start: tuple[float, ...], variables: tuple[str, ...] | None) -> None:
     if not start or not all(math.isfinite(v) for v in start):
         raise ConfigError("the start point needs a finite number for every variable")
+    if variables is not None and len(variables) != len(start):
+        raise ConfigError(
+            f"variables lists {len(variables)} name(s) but the start point has {len(start)} "
+            "coordinate(s)"
+        )
     names = variables if variables is not None and len(variables) == len(start) else None
     for position, value in enumerate(start):
         if abs(value) > START_LIMIT:

@@ -1,11 +1,12 @@
-"""Qt test fixtures: isolated QSettings, and no worker thread may outlive its test."""
+"""Qt test fixtures: isolated QSettings, no worker thread may outlive its test, and a test fails
+when the window's last-resort handler (:mod:`gdexplorer.ui.error_guard`) caught anything."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 
-from gdexplorer.ui import settings_store, worker
+from gdexplorer.ui import error_guard, settings_store, worker
 
 
 @pytest.fixture(autouse=True)
@@ -28,6 +29,19 @@ def no_thread_left_running(qapp):
         thread.quit()
         thread.wait(5000)
     assert not left, f"{len(left)} worker thread(s) still running after the test"
+
+
+@pytest.fixture(autouse=True)
+def no_guarded_exception():
+    """Fail a test during which the error guard caught an unexpected exception (a bug).
+
+    pytest-qt still fails it too: the guard passes every exception on to pytest-qt's hook.
+    Tests that raise on purpose call ``error_guard.forget_caught()`` themselves.
+    """
+    error_guard.forget_caught()
+    yield
+    caught = error_guard.forget_caught()
+    assert not caught, f"the window's error guard caught: {caught!r}"
 
 
 @pytest.fixture

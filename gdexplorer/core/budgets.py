@@ -6,9 +6,11 @@ of a MemoryError half-way through a run, a window frozen on a pipe, or a sweep t
 The limits, and why:
 
 * :data:`MEMORY_BUDGET` (recorded rows): a run keeps every row, ``iterations + 1`` rows of
-  ``columns`` float64 values. The budget is 1 GiB or a quarter of the physical memory, whichever
-  is smaller. The table grows by doubling, so its peak is up to three times its content
-  for a moment; the budget keeps that well inside the machine.
+  ``columns`` float64 values. The budget is :data:`MEMORY_CAP` (2 GiB) or a quarter of the
+  physical memory, whichever is smaller. 2 GiB lets every 2-D run (up to 14 columns, a data run
+  with Adam) use all 10 million iterations (1.1 GB) and refuses 20 variables of Adam (8 GB). A
+  table that grows by doubling peaks at up to three times its content for a moment; a quarter
+  of the memory keeps that inside the machine.
 * :data:`DATA_FILE_LIMIT` (a dataset CSV, 256 MiB): millions of examples, read whole.
 * :data:`RUNS_FILE_LIMIT` (a runs CSV, 2 GiB) and :data:`JSON_FILE_LIMIT` (any settings JSON,
   16 MiB: a hundred runs take a few hundred kB).
@@ -30,6 +32,7 @@ from gdexplorer.core.errors import ConfigError, DataError, GdxError
 
 GIB = 1024**3
 MIB = 1024**2
+MEMORY_CAP = 2 * GIB
 FLOAT_BYTES = 8
 DATA_FILE_LIMIT = 256 * MIB
 RUNS_FILE_LIMIT = 2 * GIB
@@ -49,7 +52,7 @@ def physical_memory() -> int | None:
 
 def _memory_budget() -> int:
     physical = physical_memory()
-    return GIB if physical is None else min(GIB, physical // 4)
+    return MEMORY_CAP if physical is None else min(MEMORY_CAP, physical // 4)
 
 
 MEMORY_BUDGET = _memory_budget()
@@ -73,9 +76,10 @@ def check_recorded_rows(
     if needed <= budget:
         return
     most = budget // (columns * FLOAT_BYTES) - 1
+    advice = f"use at most {most:,} iterations" if most >= 1 else "use fewer variables"
     raise ConfigError(
         f"recording {iterations + 1:,} rows x {columns} {what} needs {size_text(needed)}, "
-        f"above the memory budget of {size_text(budget)}: use at most {most:,} iterations"
+        f"above the memory budget of {size_text(budget)}: {advice}"
     )
 
 

@@ -189,6 +189,8 @@ def _checked_entry(entry: object, target: Path) -> _Entry:
             outcome=_outcome(fields.get("outcome"), label),
             seconds=checks.optional_number(fields.get("seconds"), label, "seconds"),
         )
+        if checked.seconds is not None and checked.seconds < 0:
+            raise checks.problem(label, "seconds", "0 or more", checked.seconds)
         _check_agreement(checked, label)
     except ConfigError as error:
         raise ExportError(f"{target}: {label} is malformed ({error})") from None

@@ -15,7 +15,12 @@ from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from gdexplorer.core.budgets import JSON_FILE_LIMIT, read_regular_file
+from gdexplorer.core.budgets import (
+    JSON_FILE_LIMIT,
+    RUNS_FILE_LIMIT,
+    check_regular_file,
+    read_regular_file,
+)
 from gdexplorer.core.checks import parse_json
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data_export import is_data_csv_header, read_data_csv, write_data_csv
@@ -172,6 +177,7 @@ class FileActions(QObject):
         if not path:
             return False
         try:
+            check_regular_file(path, RUNS_FILE_LIMIT, "the trajectory file", ExportError)
             run = self._run_beside(Path(path))
             if is_data_csv_header(first_line(path)):
                 if run is None or not run.config.data:

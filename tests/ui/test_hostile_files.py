@@ -79,6 +79,16 @@ def test_a_fifo_named_like_a_settings_file_is_refused_at_once(window, tmp_path):
     assert "not a regular file" in window.status_label.text()
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX feature")
+def test_a_fifo_named_like_a_trajectory_is_refused_at_once(window, tmp_path):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    before = window.form.config()
+    assert not window.files.open_path(str(fifo))  # a drop, or ``gdexplorer pipe.csv``
+    assert "not a regular file" in window.status_label.text()
+    assert window.form.config() == before
+
+
 def test_a_runs_file_with_a_wrong_type_in_one_run_changes_nothing(window, tmp_path):
     panel = window.compare.runs
     good = [RunRecord(f"Run {n}", SETTINGS, run_to_end(SETTINGS)[0]) for n in (1, 2)]

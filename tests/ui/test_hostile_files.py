@@ -16,6 +16,7 @@ from gdexplorer.core.presets import get_preset
 from gdexplorer.core.runs_io import RunRecord, write_runs
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import SettingsStore
+from gdexplorer.ui.worker import running_threads
 
 SETTINGS = RunConfig(
     "x^2 + 3*y^2", (1.5, -2.0), variant="adam", learning_rate=0.05, iterations=40, tol_grad=0.0
@@ -134,3 +135,15 @@ def test_a_valid_stored_session_still_comes_back(qtbot):
     made.load_initial(None)
     assert made.form.config().function == VALLEY.function
     made.close()
+
+
+def test_a_basin_map_above_the_lane_step_budget_is_refused_with_the_numbers(qtbot, window):
+    window.form.select_preset("himmelblau")
+    window.form.set_config(window.form.config().replace(iterations=5_000_000))
+    panel = window.compare.basins
+    panel.resolution.setValue(100)
+    with qtbot.waitSignal(panel.runner.failed, timeout=20_000):
+        panel.run_button.click()
+    assert "the basin map would make 10,000 runs x 5,000,000 iterations" in panel.status.text()
+    assert panel.basin_map is None
+    qtbot.waitUntil(lambda: running_threads() == [], timeout=5000)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdexplorer.core.budgets import check_lane_steps
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason
 from gdexplorer.core.errors import ConfigError
@@ -99,7 +100,9 @@ def basin_map(
     began = time.perf_counter()
     window = _check_window(x_range, y_range)
     columns, rows = _check_resolution(resolution)
+    _check_tolerance(tolerance)
     config, objective = _prepare(config, window)
+    check_lane_steps(columns * rows, config.iterations, "the basin map")
     xs = _cell_centres(*window[0], columns)
     ys = _cell_centres(*window[1], rows)
     grid_x, grid_y = np.meshgrid(xs, ys)
@@ -159,6 +162,18 @@ def _check_resolution(resolution) -> tuple[int, int]:
     ):
         raise ConfigError(f"the resolution must be a whole number from 2 to {MAX_RESOLUTION}")
     return int(columns), int(rows)
+
+
+def _check_tolerance(tolerance: float | None) -> None:
+    """None (or 0) picks the default; anything else must be a positive finite number."""
+    if tolerance is None:
+        return
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float | np.floating):
+        raise ConfigError(f"the tolerance must be a number, got {type(tolerance).__name__}")
+    if not (np.isfinite(tolerance) and tolerance >= 0):
+        raise ConfigError(
+            f"the tolerance must be a positive number (or 0: automatic), got {tolerance:g}"
+        )
 
 
 def _cell_centres(low: float, high: float, count: int) -> np.ndarray:

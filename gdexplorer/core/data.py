@@ -27,6 +27,7 @@ from functools import cache
 import numpy as np
 
 from gdexplorer.core._parse_rules import name_problem
+from gdexplorer.core.budgets import DATA_FILE_LIMIT, read_regular_file
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import DataError
 from gdexplorer.core.resources import resource
@@ -72,15 +73,7 @@ def load_dataset(source: str) -> Dataset:
 def read_dataset_csv(path: str | os.PathLike) -> Dataset:
     """Read a CSV file with a header row and numeric cells."""
     name = os.path.basename(os.fspath(path)) or os.fspath(path)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        raise DataError(f"cannot read the data file {path}: no such file") from None
-    except IsADirectoryError:
-        raise DataError(f"cannot read the data file {path}: it is a folder") from None
-    except OSError as error:
-        raise DataError(f"cannot read the data file {path}: {error.strerror or error}") from None
+    raw = read_regular_file(path, DATA_FILE_LIMIT, "the data file")  # never a FIFO or device
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -43,6 +43,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from gdexplorer.core import optimizers
+from gdexplorer.core.budgets import check_recorded_rows
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data import load_dataset, split_columns, standardize
 from gdexplorer.core.data_objective import DataObjective, build_data_objective
@@ -137,6 +138,7 @@ class DataRun:
         self.hyperparameters = self.variant.hyperparameters(self.config.hyperparameter_overrides())
         self.columns = row_columns(self.objective.variables, self.variant.state_slots)
         self.columns += EXTRA_COLUMNS
+        check_recorded_rows(self.config.iterations, len(self.columns))  # before any row
         epochs = self.config.epochs
         limit = epochs * self.schedule.updates_per_epoch if epochs else self.config.iterations
         self.total_updates = min(self.config.iterations, limit)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gdexplorer.core import codegen
+from gdexplorer.core.budgets import check_recorded_rows
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.gradients import make_gradient
@@ -77,6 +78,7 @@ class Run:
         self.variant: Variant = get_variant(self.config.variant)
         self.hyperparameters = self.variant.hyperparameters(self.config.hyperparameter_overrides())
         self.columns = row_columns(self.objective.variables, self.variant.state_slots)
+        check_recorded_rows(self.config.iterations, len(self.columns))  # before any row
         self.first_row = self._first_row()
         self.outcome: Outcome | None = None
 
@@ -88,6 +90,8 @@ class Run:
         start = checked_start(self.config.start, variables, "function", "variable")
         where = format_point(variables, start)
         value = float(self.objective.value(start))
+        if np.isinf(value):  # a huge start, or exp(1000): not outside the domain
+            raise ConfigError(f"f overflows at the start point ({where}); choose a nearer start")
         if not np.isfinite(value):
             raise ConfigError(
                 f"f is not a finite real number at the start point ({where}); "

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,14 +22,24 @@ from pathlib import Path
 
 import numpy as np
 
-from gdexplorer.core.config import RunConfig
+from gdexplorer.core import checks
+from gdexplorer.core.budgets import (
+    JSON_FILE_LIMIT,
+    RUNS_FILE_LIMIT,
+    check_regular_file,
+    check_run_count,
+    read_regular_file,
+)
+from gdexplorer.core.config import RunConfig, check_outcome
 from gdexplorer.core.engine import Outcome, StopReason
 from gdexplorer.core.errors import ConfigError, ExportError
+from gdexplorer.core.optimizers import get_variant
 from gdexplorer.core.trajectory import (
     Trajectory,
     atomic_write,
     float_text,
     read_csv,
+    row_columns,
     trajectory_table,
 )
 
@@ -96,54 +105,136 @@ def _entry(number: int, run: RunRecord) -> dict:
 
 
 def read_runs(path: str | os.PathLike) -> list[RunRecord]:
-    """Read a file written by :func:`write_runs` (the ``.json`` beside it is needed too)."""
+    """Read a file written by :func:`write_runs` (the ``.json`` beside it is needed too).
+
+    Everything is checked before anything is returned: each field of each run (type, range,
+    size), that the runs agree with their settings, and the budgets (at most
+    :data:`~gdexplorer.core.budgets.MAX_RUNS_IN_FILE` runs, files of bounded size, regular files
+    only). A damaged or hostile file is an :class:`ExportError` naming the run and the field.
+    """
     target = Path(path)
     entries = _read_entries(target.with_suffix(".json"))
+    check_regular_file(target, RUNS_FILE_LIMIT, "the runs file", ExportError)
     header, table = read_csv(target)
     if not header or header[0] != "run" or "iteration" not in header:
         raise ExportError(f"{target} is not a runs file: its first column is not 'run'")
-    runs = []
-    for entry in entries:
-        rows = table[table[:, 0] == entry["run"]]
-        runs.append(_record(entry, header, rows, target))
-    return runs
+    checked = [_checked_entry(entry, target) for entry in entries]
+    numbers = [entry.number for entry in checked]
+    if len(set(numbers)) != len(numbers):
+        raise ExportError(f"{target}: two runs have the same number")
+    return [_record(entry, header, table[table[:, 0] == entry.number], target) for entry in checked]
 
 
-def _read_entries(path: Path) -> list[dict]:
+def _read_entries(path: Path) -> list:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExportError(f"cannot read the settings: {path} is missing") from None
-    except (OSError, ValueError) as error:
-        raise ExportError(f"cannot read {path}: {error}") from None
+        content = read_regular_file(path, JSON_FILE_LIMIT, "the settings file", ExportError)
+    except ExportError as error:
+        if not path.exists():
+            raise ExportError(f"cannot read the settings: {path} is missing") from None
+        raise error from None
+    try:
+        data = checks.parse_json(content, str(path))
+    except ConfigError as error:
+        raise ExportError(str(error)) from None
     if not isinstance(data, dict) or data.get("format") != RUNS_FORMAT:
         raise ExportError(f"{path} is not a gdexplorer runs settings file")
     entries = data.get("runs")
     if not isinstance(entries, list) or not entries:
         raise ExportError(f"{path} lists no runs")
+    try:
+        check_run_count(len(entries), str(path))
+    except ConfigError as error:
+        raise ExportError(str(error)) from None
     return entries
 
 
-def _record(entry: dict, header: list[str], rows: np.ndarray, target: Path) -> RunRecord:
+@dataclass(frozen=True)
+class _Entry:
+    """One run's description from the settings file, every field checked."""
+
+    number: int
+    name: str
+    config: RunConfig
+    variables: tuple[str, ...]
+    state_slots: tuple[str, ...]
+    extra_columns: tuple[str, ...]
+    outcome: Outcome | None
+    seconds: float | None
+
+
+_ENTRY_FIELDS = {"run", "name", "settings", "variables", "state_slots", "extra_columns"}
+_OPTIONAL_FIELDS = {"outcome", "seconds"}
+
+
+def _checked_entry(entry: object, target: Path) -> _Entry:
+    """The run described by ``entry``, or an ExportError naming the run and the field."""
+    label = "a run"
     try:
-        config = RunConfig.from_dict(entry["settings"])
-        trajectory = Trajectory(entry["variables"], entry["state_slots"], entry["extra_columns"])
-        where = [header.index(c) for c in trajectory.columns]
-        outcome = _outcome(entry.get("outcome"))
-        name, seconds = str(entry["name"]), entry.get("seconds")
-    except (KeyError, TypeError, ValueError, ConfigError) as error:
-        raise ExportError(f"{target}: run {entry.get('run', '?')} is malformed ({error})") from None
+        fields = checks.mapping(entry, "each run")
+        label = f"run {checks.describe(fields.get('run', '?'))}"
+        missing = sorted(_ENTRY_FIELDS - set(fields))
+        unknown = sorted(set(fields) - _ENTRY_FIELDS - _OPTIONAL_FIELDS)
+        if missing or unknown:
+            named = [f"'{n}' is missing" for n in missing] + [
+                f"{checks.describe(n)} is unknown" for n in unknown[:3]
+            ]
+            raise ConfigError(", ".join(named))
+        checked = _Entry(
+            number=checks.whole(fields["run"], label, "run", 1, 10**9),
+            name=checks.text(fields["name"], label, "name", checks.MAX_NAME),
+            config=RunConfig.from_dict(fields["settings"], f"{label} settings"),
+            variables=checks.names(fields["variables"], label, "variables"),
+            state_slots=checks.names(fields["state_slots"], label, "state_slots"),
+            extra_columns=checks.names(fields["extra_columns"], label, "extra_columns"),
+            outcome=_outcome(fields.get("outcome"), label),
+            seconds=checks.optional_number(fields.get("seconds"), label, "seconds"),
+        )
+        if checked.seconds is not None and checked.seconds < 0:
+            raise checks.problem(label, "seconds", "0 or more", checked.seconds)
+        _check_agreement(checked, label)
+    except ConfigError as error:
+        raise ExportError(f"{target}: {label} is malformed ({error})") from None
+    return checked
+
+
+def _check_agreement(entry: _Entry, label: str) -> None:
+    """The columns a run lists must be the ones its settings make."""
+    config = entry.config
+    if len(set(entry.variables)) != len(entry.variables):
+        raise ConfigError(f"{label}: variables names a variable twice")
+    if len(entry.variables) != len(config.start) or config.variables not in (
+        None,
+        entry.variables,
+    ):
+        raise ConfigError(f"{label}: variables do not match the start point of its settings")
+    slots = get_variant(config.variant).state_slots
+    if entry.state_slots != slots:
+        raise ConfigError(f"{label}: state_slots do not match its variant '{config.variant}'")
+    if set(entry.extra_columns) & set(row_columns(entry.variables, slots)):
+        raise ConfigError(f"{label}: extra_columns repeats a recorded column")
+
+
+def _record(entry: _Entry, header: list[str], rows: np.ndarray, target: Path) -> RunRecord:
+    trajectory = Trajectory(entry.variables, entry.state_slots, entry.extra_columns)
+    missing = [c for c in trajectory.columns if c not in header]
+    if missing:
+        raise ExportError(f"{target}: the CSV has no column '{missing[0]}' for run {entry.number}")
     if not len(rows):
-        raise ExportError(f"{target} has no rows for run {entry['run']}")
+        raise ExportError(f"{target} has no rows for run {entry.number}")
     iterations = rows[:, header.index("iteration")]
     if not np.array_equal(iterations, np.arange(len(rows))):
-        raise ExportError(f"{target}: the rows of run {entry['run']} are not 0, 1, 2, ...")
-    trajectory.append(rows[:, where])
-    seconds = float(seconds) if seconds is not None and math.isfinite(seconds) else None
-    return RunRecord(name, config, trajectory, outcome, seconds)
+        raise ExportError(f"{target}: the rows of run {entry.number} are not 0, 1, 2, ...")
+    trajectory.append(rows[:, [header.index(c) for c in trajectory.columns]])
+    return RunRecord(entry.name, entry.config, trajectory, entry.outcome, entry.seconds)
 
 
-def _outcome(data: dict | None) -> Outcome | None:
-    if data is None:
+def _outcome(data: object, label: str) -> Outcome | None:
+    checked = check_outcome(data, label)
+    if checked is None:
         return None
-    return Outcome(StopReason(data["reason"]), int(data["iterations"]), str(data["message"]))
+    known = [reason.value for reason in StopReason]
+    if checked["reason"] not in known:
+        raise checks.problem(
+            label, "outcome.reason", f"one of {', '.join(known)}", checked["reason"]
+        )
+    return Outcome(StopReason(checked["reason"]), checked["iterations"], checked["message"])

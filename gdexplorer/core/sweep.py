@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gdexplorer.core.budgets import check_lane_steps
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Run, StopReason
 from gdexplorer.core.errors import ConfigError
@@ -104,6 +105,7 @@ def learning_rate_sweep(
     if config.data:
         raise ConfigError("a learning-rate sweep works on a typed function, not on a dataset")
     run = Run(config)
+    check_lane_steps(count, run.config.iterations, "the sweep")
     rates = np.geomspace(lr_min, lr_max, count)
     result = run_many_from_config(
         run.config, learning_rates=rates, cancel=cancel, progress=progress,

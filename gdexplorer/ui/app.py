@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
+from gdexplorer.ui.error_guard import install_error_guard
 from gdexplorer.ui.garbage import MainThreadCollector
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
@@ -54,6 +55,7 @@ def main(config: RunConfig | None = None, screenshot: str | None = None) -> int:
             return EXIT_USAGE
     app = create_application()
     window = MainWindow(SettingsStore(read_only=screenshot is not None))
+    window.error_guard = install_error_guard(window)  # a bug in a slot: a message, not a crash
     if screenshot:
         status = _take_screenshot(app, window, config, screenshot)
         shiboken6.delete(window)  # see below

@@ -8,7 +8,6 @@ the window (``reported``), and nothing already shown or saved is lost.
 from __future__ import annotations
 
 import csv
-import json
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +15,13 @@ from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from gdexplorer.core.budgets import (
+    JSON_FILE_LIMIT,
+    RUNS_FILE_LIMIT,
+    check_regular_file,
+    read_regular_file,
+)
+from gdexplorer.core.checks import parse_json
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data_export import is_data_csv_header, read_data_csv, write_data_csv
 from gdexplorer.core.engine import Run, make_run
@@ -30,14 +36,8 @@ _LAST_FOLDER_KEY = "files/last_folder"
 
 def read_settings(path: str | Path) -> RunConfig:
     """The validated RunConfig stored in a settings JSON (ours, or one beside a CSV)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ExportError(
-            f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
-        ) from None
-    except json.JSONDecodeError as error:
-        raise ExportError(f"{path} is not a settings file (bad JSON: {error.msg})") from None
+    content = read_regular_file(path, JSON_FILE_LIMIT, "the settings file", ExportError)
+    data = parse_json(content, f"{path} (a settings file)")
     if not isinstance(data, dict):
         raise ExportError(f"{path} is not a settings file of gdexplorer")
     config = RunConfig.from_dict(data)
@@ -177,6 +177,7 @@ class FileActions(QObject):
         if not path:
             return False
         try:
+            check_regular_file(path, RUNS_FILE_LIMIT, "the trajectory file", ExportError)
             run = self._run_beside(Path(path))
             if is_data_csv_header(first_line(path)):
                 if run is None or not run.config.data:

@@ -2,16 +2,20 @@
 
 The run settings are stored as the JSON of ``RunConfig.to_dict()``, so a settings file, the
 command line and the window all share one format. A stored value that no longer loads (an older
-format, a hand edit) is ignored rather than shown as an error: the window starts with an example.
+format, a hand edit, a wrong type anywhere) is ignored rather than shown as an error: the window
+starts with the default example.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
+from gdexplorer.core.budgets import JSON_FILE_LIMIT
+from gdexplorer.core.checks import parse_json
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import GdxError
 
@@ -20,6 +24,7 @@ APPLICATION = "gdexplorer"
 _CONFIG_KEY = "run/last_config"
 _GEOMETRY_KEY = "window/geometry"
 _STATE_KEY = "window/state"
+_log = logging.getLogger(__name__)
 
 
 class SettingsStore:
@@ -41,11 +46,12 @@ class SettingsStore:
     def load_config(self) -> RunConfig | None:
         """The settings of the last session, or None when there are none (or unreadable)."""
         text = self._settings.value(_CONFIG_KEY)
-        if not isinstance(text, str) or not text:
+        if not isinstance(text, str) or not text or len(text) > JSON_FILE_LIMIT:
             return None
-        try:
-            return RunConfig.from_dict(json.loads(text))
-        except (GdxError, ValueError, TypeError, AttributeError):
+        try:  # checked whole (types, ranges, sizes): nothing half-applies
+            return RunConfig.from_dict(parse_json(text, "the stored settings"), "stored settings")
+        except GdxError as error:
+            _log.info("the stored settings are ignored: %s", error)
             return None
 
     def save_config(self, config: RunConfig) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 import numpy as np
 import pytest
 import sympy
 
+from gdexplorer.core import data as data_module
 from gdexplorer.core.data import (
     Dataset,
     load_dataset,
@@ -146,3 +150,45 @@ def test_templates_refuse_bad_requests():
         template_loss("linear regression", [], "y")
     with pytest.raises(GdxError, match="both a feature and the target"):
         template_loss("linear regression", ["y"], "y")
+
+
+def _load_in_a_thread(path: str, seconds: float = 5.0) -> BaseException | None:
+    """Load ``path`` in a daemon thread; the error it raised, or fail if it hangs."""
+    outcome: list = []
+
+    def load() -> None:
+        try:
+            load_dataset(path)
+            outcome.append(None)
+        except BaseException as error:  # noqa: BLE001 - handed to the test
+            outcome.append(error)
+
+    worker = threading.Thread(target=load, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert outcome, f"loading {path} hung"
+    return outcome[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX feature")
+def test_a_fifo_is_refused_at_once_instead_of_hanging(tmp_path):
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    error = _load_in_a_thread(str(fifo))
+    assert isinstance(error, DataError) and "not a regular file" in str(error)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_a_device_that_never_ends_is_refused():
+    error = _load_in_a_thread("/dev/zero")
+    assert isinstance(error, DataError) and "not a regular file" in str(error)
+
+
+def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    path = _write(tmp_path, "x,y\n" + "1.0,2.0\n" * 1000)
+    size = path.stat().st_size
+    monkeypatch.setattr(data_module, "DATA_FILE_LIMIT", size - 1)
+    with pytest.raises(DataError, match="larger than the limit"):
+        load_dataset(str(path))
+    monkeypatch.setattr(data_module, "DATA_FILE_LIMIT", size)  # exactly at the limit: read
+    assert len(load_dataset(str(path))) == 1000

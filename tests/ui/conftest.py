@@ -1,5 +1,6 @@
-"""Qt test fixtures: isolated QSettings, garbage collected in the GUI thread only, and no worker
-thread may outlive its test."""
+"""Qt test fixtures: isolated QSettings, garbage collected in the GUI thread only, no worker
+thread may outlive its test, and a test fails when the window's last-resort handler
+(:mod:`gdexplorer.ui.error_guard`) caught anything."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QWidget
 
-from gdexplorer.ui import settings_store, worker
+from gdexplorer.ui import error_guard, settings_store, worker
 from gdexplorer.ui.garbage import MainThreadCollector
 
 
@@ -90,6 +91,19 @@ def no_thread_left_running(qapp):
         thread.quit()
         thread.wait(5000)
     assert not left, f"{len(left)} worker thread(s) still running after the test"
+
+
+@pytest.fixture(autouse=True)
+def no_guarded_exception():
+    """Fail a test during which the error guard caught an unexpected exception (a bug).
+
+    pytest-qt still fails it too: the guard passes every exception on to pytest-qt's hook.
+    Tests that raise on purpose call ``error_guard.forget_caught()`` themselves.
+    """
+    error_guard.forget_caught()
+    yield
+    caught = error_guard.forget_caught()
+    assert not caught, f"the window's error guard caught: {caught!r}"
 
 
 @pytest.fixture

@@ -120,10 +120,10 @@ def test_the_basin_map_needs_two_variables_and_says_so(qtbot, window):
 
 def test_the_basin_map_cancels(qtbot, window):
     show_himmelblau(window)
-    window.form.set_config(window.form.config().replace(iterations=5_000_000, tol_grad=0.0,
+    window.form.set_config(window.form.config().replace(iterations=150_000, tol_grad=0.0,
                                                         learning_rate=1e-9))  # fmt: skip
     panel = window.compare.basins
-    panel.resolution.setValue(100)
+    panel.resolution.setValue(100)  # 1.5e9 lane-steps: minutes of work, inside the budget
     with qtbot.waitSignal(panel.runner.progressed, timeout=10_000):
         panel.run_button.click()
     with qtbot.waitSignal(panel.runner.cancelled, timeout=5000):

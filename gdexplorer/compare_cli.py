@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +33,8 @@ def register(subparsers, add_run_options) -> None:
     sweep = subparsers.add_parser("sweep", help="final f against the learning rate")
     add_run_options(sweep)
     group = sweep.add_argument_group("sweep")
-    group.add_argument("--lr-min", type=float, default=1e-5, help="smallest rate (1e-5)")
-    group.add_argument("--lr-max", type=float, default=10.0, help="largest rate (10)")
+    group.add_argument("--lr-min", type=_finite, default=1e-5, help="smallest rate (1e-5)")
+    group.add_argument("--lr-max", type=_finite, default=10.0, help="largest rate (10)")
     group.add_argument("--count", type=int, default=200, help="rates, log-spaced (200)")
     group.add_argument("--measure", choices=("final_f", "iterations"), default="final_f")
     _add_outputs(sweep, "sweep")
@@ -48,7 +47,7 @@ def register(subparsers, add_run_options) -> None:
     group.add_argument("--y-range", type=_pair, help="e.g. --y-range -5,5")
     group.add_argument("--resolution", type=int, default=200, help="cells per side (200)")
     group.add_argument("--minima", type=_points, help="known minima, e.g. '3,2;-2.8,3.13'")
-    group.add_argument("--tolerance", type=float, help="how close counts as reaching one")
+    group.add_argument("--tolerance", type=_distance, help="how close counts as reaching one")
     group.add_argument("--colour-by", choices=("basin", "iterations"), default="basin")
     _add_outputs(basins, "basins")
     basins.set_defaults(handler=_cmd_basins)
@@ -60,6 +59,26 @@ def _add_outputs(parser: argparse.ArgumentParser, name: str) -> None:
     group = parser.add_argument_group("output")
     group.add_argument("--output", "-o", metavar=f"{name.upper()}.csv", help="write the numbers")
     group.add_argument("--png", metavar=f"{name.upper()}.png", help="draw the plot to a PNG")
+
+
+def _finite(text: str) -> float:
+    from gdexplorer.cli import _finite as finite
+
+    return finite(text)
+
+
+def _distance(text: str) -> float:
+    """A positive finite distance whose square is a float (the maps compare squared norms)."""
+    from gdexplorer.cli import check_square_fits
+
+    value = _finite(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive distance, such as 0.01")
+    if value * value < sys.float_info.min:
+        raise argparse.ArgumentTypeError(
+            f"{text} is too small (its square underflows to 0); give a distance such as 0.01"
+        )
+    return check_square_fits(text, value)
 
 
 def _pair(text: str) -> tuple[float, float]:
@@ -93,9 +112,15 @@ def _writable(path: str | os.PathLike) -> Path:
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    for path in (args.output, args.png):
-        if path:
-            _writable(path)
+    """Refuse unusable output names now, before a long computation."""
+    if args.output:
+        if Path(args.output).is_dir():
+            raise ExportError(f"cannot write {args.output}: it is a folder; give a file name")
+        _writable(args.output)
+    if args.png:
+        from gdexplorer.ui.plot_export import png_target
+
+        args.png = str(png_target(args.png))  # ".png" added when the name has no extension
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -254,19 +279,15 @@ def _save_png(widget_class, show, result, path: str | os.PathLike) -> Path:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    target = _writable(path)
+    from gdexplorer.ui.plot_export import drop_offscreen_chatter, png_target
+
+    target = png_target(path)
     app = QApplication.instance() or QApplication([])
-    previous = qInstallMessageHandler(_drop_offscreen_chatter)
+    previous = qInstallMessageHandler(drop_offscreen_chatter)
     try:
         return _grab(widget_class, show, result, target, app)
     finally:
         qInstallMessageHandler(previous)
-
-
-def _drop_offscreen_chatter(_mode, _context, message: str) -> None:
-    """Forward Qt's messages to stderr, except the offscreen plugin's note on size hints."""
-    if "propagateSizeHints" not in message:
-        print(message, file=sys.stderr)
 
 
 def _grab(widget_class, show, result, target: Path, app) -> Path:
@@ -276,13 +297,10 @@ def _grab(widget_class, show, result, target: Path, app) -> Path:
     widget.show()
     for _ in range(2):  # the axes size themselves to their tick labels on the second pass
         app.processEvents()
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
-    os.close(fd)
-    saved = widget.grab().save(temp, "PNG")
-    widget.close()
-    widget.deleteLater()
-    if not saved:
-        Path(temp).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {target}: Qt could not save the image")
-    os.replace(temp, target)
-    return target
+    from gdexplorer.ui.plot_export import save_widget_png
+
+    try:
+        return save_widget_png(widget, target)
+    finally:
+        widget.close()
+        widget.deleteLater()

@@ -206,7 +206,7 @@ def _write_output(trajectory, path: str, config: RunConfig):
 
 
 def _cmd_window(args: argparse.Namespace) -> int:
-    config, opened, notice = _window_inputs(args)
+    config, opened, notice = window_inputs(args)
     if not _has_display():
         if not args.screenshot:
             raise GdxError(
@@ -219,7 +219,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
     return open_window(config, screenshot=args.screenshot, open_file=opened, notice=notice)
 
 
-def _window_inputs(args: argparse.Namespace):
+def window_inputs(args: argparse.Namespace):
     """What the window shows: a config for the form, a trajectory or runs file to open, and a
     note for its status bar. A FILE that cannot be opened is an error now with --screenshot,
     and the note otherwise (the window opens as usual and says why)."""

@@ -81,10 +81,18 @@ def _distance(text: str) -> float:
     return check_square_fits(text, value)
 
 
+MAX_RANGE_BOUND = 1e100
+"""Map windows stay within ±1e100, so widths, cell sizes and squared distances stay finite."""
+
+
 def _pair(text: str) -> tuple[float, float]:
     values = _numbers(text)
     if len(values) != 2 or not values[0] < values[1]:
         raise argparse.ArgumentTypeError(f"'{text}' is not a range; write it like -5,5")
+    if max(abs(values[0]), abs(values[1])) > MAX_RANGE_BOUND:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is too wide: keep the range within ±{MAX_RANGE_BOUND:g}"
+        )
     return values[0], values[1]
 
 

@@ -96,6 +96,14 @@ def _runs_file(tmp_path):
     return write_runs(records, tmp_path / "runs.csv")
 
 
+EXPECTED_WORDS = {
+    "bad-lr.json": "learning rate",
+    "bad-key.json": "colour",
+    "broken.json": "bad JSON",
+    "deep.json": "nested too deeply",
+}
+
+
 def _bad_files(tmp_path):
     """(path, words of the one-line message) for files that are none of ours."""
     made = {
@@ -112,8 +120,7 @@ def _bad_files(tmp_path):
     cases = []
     for name, text in made.items():
         (tmp_path / name).write_text(text)
-        words = {"bad-lr.json": "learning rate", "bad-key.json": "colour",
-                 "broken.json": "bad JSON", "deep.json": "nested too deeply"}.get(name, "not a gdexplorer file")  # fmt: skip
+        words = EXPECTED_WORDS.get(name, "not a gdexplorer file")
         cases.append((tmp_path / name, words))
     cases.append((tmp_path / "missing.json", "no such file"))
     cases.append((tmp_path, "folder"))

@@ -264,23 +264,34 @@ def split_file_argument(
 
     argparse cannot have both an optional positional FILE and sub-commands, so the first word
     that is neither an option nor an option's value is looked at here: a command name is left
-    in place, anything else is the FILE.
+    in place, anything else is the FILE (and a second such word is a usage error).
     """
-    actions = parser._option_string_actions  # noqa: SLF001 - argparse has no public lookup
-    commands = _command_names(parser)
     words = list(argv)
+    index = _first_positional(parser, words)
+    if index is None or words[index] in _command_names(parser):
+        return words, None
+    rest = words[:index] + words[index + 1 :]
+    extra = _first_positional(parser, rest[index:])
+    if extra is not None:
+        raise _UsageError(
+            f"give one FILE to open, not also '{rest[index + extra]}' (the commands rerun a "
+            "settings file with 'run --settings FILE.json')"
+        )
+    return rest, words[index]
+
+
+def _first_positional(parser: argparse.ArgumentParser, words: list[str]) -> int | None:
+    """The index of the first word that is not an option or an option's value."""
+    actions = parser._option_string_actions  # noqa: SLF001 - argparse has no public lookup
     index = 0
     while index < len(words):
         word = words[index]
         if word == "--":
-            index += 1
-            break
+            return index + 1 if index + 1 < len(words) else None
         if not word.startswith("-") or word == "-":
-            break
+            return index
         index += 1 + _takes_value(word, actions)
-    if index >= len(words) or words[index] in commands:
-        return words, None
-    return words[:index] + words[index + 1 :], words[index]
+    return None
 
 
 def _takes_value(word: str, actions: dict) -> int:

@@ -187,6 +187,13 @@ def test_the_file_is_the_first_word_that_is_no_option_value_or_command(argv, res
     assert split_file_argument(build_parser(), argv) == (rest, file)
 
 
+@pytest.mark.parametrize("argv", [["a.json", "b.json"], ["a.json", "--lr", "1", "run"]])
+def test_one_file_at_a_time(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "give one FILE to open, not also" in err
+
+
 def test_a_bad_file_read_by_the_window_is_one_line_and_exit_2(tmp_path):
     runs = _runs_file(tmp_path)
     runs.with_suffix(".json").unlink()  # the rows without their settings

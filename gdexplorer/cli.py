@@ -182,13 +182,15 @@ def _extra_commands():
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from gdexplorer.compare_cli import check_output_name
     from gdexplorer.core.engine import run_to_end
     from gdexplorer.core.summary import summarize
 
+    check_output_name(args.output)  # before the run, not after it
     config = config_from_args(args)
     trajectory, outcome = run_to_end(config)
     print(summarize(config, trajectory, outcome))
-    if args.output:
+    if args.output is not None:
         path = _write_output(trajectory, args.output, config)
         print(f"Wrote {len(trajectory):,} rows to {path} (settings in {path.with_suffix('.json')})")
     return 0
@@ -208,7 +210,7 @@ def _write_output(trajectory, path: str, config: RunConfig):
 def _cmd_window(args: argparse.Namespace) -> int:
     config, opened, notice = window_inputs(args)
     if not _has_display():
-        if not args.screenshot:
+        if args.screenshot is None:
             raise GdxError(
                 "no display to open the window on (DISPLAY is not set); use 'gdexplorer run' "
                 "on the command line, or --screenshot FILE.png to save a picture of the window"
@@ -236,7 +238,7 @@ def window_inputs(args: argparse.Namespace):
             config = settings_config(known.settings).replace(**given_options(args)).validated()
             return config, None, f"Loaded the settings from {args.file}; press Run to run them"
     except GdxError as error:
-        if args.screenshot:
+        if args.screenshot is not None:
             raise
         return (config_from_args(args) if wants_config else None), None, str(error)
     return (config_from_args(args) if wants_config else None), known, None

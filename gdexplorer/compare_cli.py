@@ -110,22 +110,24 @@ def _numbers(text: str) -> tuple[float, ...]:
     return values
 
 
-def _writable(path: str | os.PathLike) -> Path:
-    """``path`` as a Path, or an ExportError now (before a long computation) if its folder
-    does not exist."""
+def check_output_name(path: str | None) -> None:
+    """Refuse an unusable ``--output`` now, before a long computation: an empty name, a folder,
+    or a folder that does not exist (the writer checks the rest when it writes)."""
+    if path is None:
+        return
     target = Path(path)
+    if not path.strip():
+        raise ExportError("give a file name after --output, such as path.csv")
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a folder; give a file name")
     if not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: the folder {target.parent} does not exist")
-    return target
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse unusable output names now, before a long computation."""
-    if args.output:
-        if Path(args.output).is_dir():
-            raise ExportError(f"cannot write {args.output}: it is a folder; give a file name")
-        _writable(args.output)
-    if args.png:
+    check_output_name(args.output)
+    if args.png is not None:
         from gdexplorer.ui.plot_export import png_target
 
         args.png = str(png_target(args.png))  # ".png" added when the name has no extension
@@ -139,10 +141,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     result = learning_rate_sweep(config, args.lr_min, args.lr_max, args.count, args.measure)
     print(sweep_summary(result))
-    if args.output:
+    if args.output is not None:
         path = write_sweep_csv(result, args.output)
         print(f"Wrote {len(result.learning_rates):,} rows to {path}")
-    if args.png:
+    if args.png is not None:
         from gdexplorer.ui.sweep_view import SweepView
 
         print(f"Drew the sweep to {_save_png(SweepView, 'set_result', result, args.png)}")
@@ -160,10 +162,10 @@ def _cmd_basins(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     result = basin_map(config, x_range, y_range, args.resolution, minima, args.tolerance)
     print(basin_summary(result))
-    if args.output:
+    if args.output is not None:
         path = write_basins_csv(result, args.output)
         print(f"Wrote {result.labels.size:,} rows to {path}")
-    if args.png:
+    if args.png is not None:
         from gdexplorer.ui.basin_view import BasinView
 
         def show(view, basins):

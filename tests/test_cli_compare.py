@@ -110,6 +110,7 @@ def test_a_png_name_without_extension_gets_png(tmp_path, capsys) -> None:
         ["sweep", "--preset", "bowl", "--count", "5", "--png"],
         ["basins", "--preset", "saddle", "--resolution", "5", "--png"],
         ["sweep", "--preset", "bowl", "--count", "5", "--output"],
+        ["run", "--preset", "bowl", "--output"],
         ["--preset", "bowl", "--screenshot"],
     ],
 )
@@ -123,3 +124,18 @@ def test_an_output_that_is_a_folder_is_one_line_before_any_work(tmp_path, argv, 
         out, err = capsys.readouterr()
         assert out == "" and err.count("\n") == 1, err
         assert err.startswith("gdexplorer: ") and "is a folder" in err, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sweep", "--preset", "bowl", "--count", "5", "--png", ""],
+        ["sweep", "--preset", "bowl", "--count", "5", "--output", " "],
+        ["run", "--preset", "bowl", "--output", ""],
+        ["--preset", "bowl", "--screenshot", ""],
+    ],
+)
+def test_an_empty_output_name_is_one_line_not_ignored(argv, capsys) -> None:
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "give a file name" in err, err

@@ -59,7 +59,7 @@ def main(
     try:
         if config is not None:
             make_run(config)  # every setting checked before a window appears
-        target = png_target(screenshot) if screenshot else None
+        target = png_target(screenshot) if screenshot is not None else None
     except GdxError as error:
         print(f"gdexplorer: {error}", file=sys.stderr)
         return EXIT_USAGE

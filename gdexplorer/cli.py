@@ -14,6 +14,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from gdexplorer import __version__
 from gdexplorer.core.config import RunConfig
@@ -141,6 +142,9 @@ def settings_from_file(path: str) -> RunConfig:
     from gdexplorer.core.file_kinds import FileKind, identify, settings_config
 
     known = identify(path)
+    if known.kind is FileKind.TRAJECTORY:
+        beside = Path(path).with_suffix(".json")
+        raise GdxError(f"{path} is a trajectory; its settings are in {beside} (give that file)")
     if known.kind is not FileKind.SETTINGS:
         raise GdxError(f"{path} is a {known.kind.value} file, not the settings of one run")
     return settings_config(known.settings)

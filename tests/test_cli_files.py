@@ -101,6 +101,7 @@ EXPECTED_WORDS = {
     "bad-key.json": "colour",
     "broken.json": "bad JSON",
     "deep.json": "nested too deeply",
+    "sweep.json": "describes a sweep export",
 }
 
 
@@ -116,6 +117,7 @@ def _bad_files(tmp_path):
         "binary.csv": "\0\1\2",
         "bad-lr.json": json.dumps({"function": "x^2", "start": [1], "learning_rate": -1}),
         "bad-key.json": json.dumps({"function": "x^2", "start": [1], "colour": "red"}),
+        "sweep.json": json.dumps({"settings": {"function": "x^2"}, "sweep": {"count": 3}}),
     }
     cases = []
     for name, text in made.items():
@@ -146,6 +148,10 @@ def test_run_settings_refuses_other_kinds_and_a_preset_beside_it(tmp_path, capsy
     for path in (runs, runs.with_suffix(".json")):
         assert main(["run", "--settings", str(path)]) == 2
         assert "is a runs file, not the settings of one run" in capsys.readouterr().err
+    trajectory = tmp_path / "path.csv"
+    _run(["run", *TYPED, "-o", str(trajectory)], capsys)
+    assert main(["run", "--settings", str(trajectory)]) == 2
+    assert f"its settings are in {tmp_path / 'path.json'}" in capsys.readouterr().err
     settings = tmp_path / "one.json"
     settings.write_text(json.dumps(RunConfig("x^2", (1.0,)).to_dict()))
     assert main(["run", "--settings", str(settings), "--preset", "bowl"]) == 2

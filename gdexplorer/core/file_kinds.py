@@ -98,6 +98,12 @@ def _identify_json(target: Path) -> KnownFile:
         return KnownFile(FileKind.RUNS, target.with_suffix(".csv"))
     if isinstance(data, dict) and "function" in data:
         return KnownFile(FileKind.SETTINGS, target, data)
+    for figure in ("sweep", "basins"):
+        if isinstance(data, dict) and figure in data and "settings" in data:
+            raise ExportError(
+                f"{target} describes a {figure} export; draw it again with 'gdexplorer {figure}'"
+                " (the window opens settings, trajectories and runs files)"
+            )
     raise _not_ours(target)
 
 

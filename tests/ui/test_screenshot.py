@@ -19,7 +19,7 @@ from gdexplorer.core.presets import get_preset
 from gdexplorer.core.runs_io import RunRecord, write_runs
 from gdexplorer.core.trajectory import read_csv
 from gdexplorer.ui.app import _Opener, main
-from gdexplorer.ui.main_window import MainWindow
+from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.plot_export import save_widget_png
 from gdexplorer.ui.settings_store import SettingsStore
 
@@ -93,12 +93,25 @@ def test_a_settings_file_fills_the_form_and_options_beside_it_override(
 def test_a_trajectory_csv_shows_its_path_and_function(bare_window, tmp_path, capsys):
     path = _exported(tmp_path, capsys)
     rows = len(read_csv(path)[1])
+    assert not bare_window.data_dock.isVisibleTo(bare_window)
     renamed = tmp_path / "path.dat"  # told by content, not by name; its settings beside it
     renamed.write_bytes(path.read_bytes())
     renamed.with_suffix(".json").write_bytes(path.with_suffix(".json").read_bytes())
     _open_as_the_command_line_does(bare_window, [str(renamed)])
     assert bare_window.playback.count() == rows
     assert bare_window.form.function_field.text() == FUNCTION
+
+
+def test_a_data_run_csv_shows_its_updates_and_the_data(bare_window, tmp_path, capsys):
+    path = tmp_path / "line.csv"
+    argv = ["run", "--data", "sample:line", "-f", "(w*x + b - y)^2", "--variables", "w,b"]
+    argv += ["--start=0,0", "--batch-size", "10", "--epochs", "2", "-o", str(path)]
+    assert cli_main(argv) == 0
+    capsys.readouterr()
+    _open_as_the_command_line_does(bare_window, [str(path)])
+    assert bare_window.playback.count() == 11  # the start and 2 epochs of 5 updates
+    assert bare_window.form.mode_switch.is_data_mode()
+    assert bare_window.data_dock.isVisibleTo(bare_window)
 
 
 @pytest.mark.parametrize("given", ["csv", "json"])
@@ -116,17 +129,28 @@ def test_a_runs_file_fills_the_compare_list(bare_window, tmp_path, given):
     assert bare_window.form.function_field.text() == FUNCTION
 
 
-@pytest.mark.parametrize("content", [None, "", '{"start": [1]}', "iteration,x\n0,abc\n"])
+BAD_LR = json.dumps({"function": "x^2", "start": [1], "learning_rate": -1})
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (None, "no such file"),
+        ("", "not a gdexplorer file"),
+        ('{"start": [1]}', "not a gdexplorer file"),
+        ("iteration,x\n0,abc\n", "Could not open the trajectory"),
+        (BAD_LR, "learning rate"),
+    ],
+)
 def test_a_file_the_window_cannot_open_is_a_message_and_the_window_stays_usable(
-    bare_window, qtbot, tmp_path, content
+    bare_window, qtbot, tmp_path, content, words
 ):
     path = tmp_path / "bad.csv"
     if content is not None:
         path.write_text(content)
     _open_as_the_command_line_does(bare_window, [str(path)])
-    status = bare_window.status_label.text()
-    assert "bad.csv" in status or "Could not open" in status, status
-    assert bare_window.form.config() is not None  # the default example instead
+    assert words in bare_window.status_label.text()
+    assert bare_window.form.function_field.text() == get_preset(DEFAULT_PRESET).config.function
     with qtbot.waitSignal(bare_window.controller.run_finished, timeout=30_000):
         bare_window.form.request_run()
     assert bare_window.playback.count() > 1

@@ -225,15 +225,15 @@ def _cmd_window(args: argparse.Namespace) -> int:
     return open_window(config, screenshot=args.screenshot, open_file=opened, notice=notice)
 
 
-def window_inputs(args: argparse.Namespace):
-    """What the window shows: a config for the form, a trajectory or runs file to open, and a
-    note for its status bar. A FILE that cannot be opened is an error now with --screenshot,
-    and the note otherwise (the window opens as usual and says why)."""
+def window_inputs(args: argparse.Namespace) -> tuple[RunConfig | None, object, str | None]:
+    """What the window shows: a config for the form, a trajectory or runs file to open (a
+    :class:`~gdexplorer.core.file_kinds.KnownFile`) and a note for its status bar. A FILE that
+    cannot be opened is an error now with --screenshot, and the note otherwise (the window
+    opens as usual and says why)."""
     from gdexplorer.core.file_kinds import FileKind, identify, settings_config
 
-    wants_config = bool(args.function or args.preset or args.data)  # --data alone: no loss
     if args.file is None:
-        return (config_from_args(args) if wants_config else None), None, None
+        return _form_config(args), None, None
     try:
         known = identify(args.file)
         if known.kind is FileKind.SETTINGS:
@@ -244,8 +244,14 @@ def window_inputs(args: argparse.Namespace):
     except GdxError as error:
         if args.screenshot is not None:
             raise
-        return (config_from_args(args) if wants_config else None), None, str(error)
-    return (config_from_args(args) if wants_config else None), known, None
+        return _form_config(args), None, str(error)
+    return _form_config(args), known, None
+
+
+def _form_config(args: argparse.Namespace) -> RunConfig | None:
+    """The options' config when they name a function, a preset or data (--data alone is
+    refused for its missing loss), else None: the window shows its usual example."""
+    return config_from_args(args) if (args.function or args.preset or args.data) else None
 
 
 def _has_display() -> bool:

@@ -1,14 +1,20 @@
-"""The command line: ``gdexplorer`` opens the window, ``gdexplorer run`` works headless.
+"""The command line: ``gdexplorer [FILE]`` opens the window, ``gdexplorer run`` works headless.
 
-Every mistake a user can make ends as one line on stderr and exit status 2, never a traceback.
+``gdexplorer FILE`` opens a settings JSON, a trajectory CSV or a runs file in the window ("Open
+with"); ``gdexplorer run --settings FILE.json`` reruns the run a settings file describes, with
+the options given beside it overriding its values. Every mistake a user can make ends as one
+line on stderr and exit status 2, never a traceback: numbers are checked as they are parsed
+(finite; tolerances whose square fits in a float), settings by :meth:`RunConfig.validated`.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from gdexplorer import __version__
 from gdexplorer.core.config import RunConfig
@@ -38,6 +44,36 @@ def _floats(text: str) -> tuple[float, ...]:
     return values
 
 
+def _finite(text: str) -> float:
+    """A float option: any finite number (nan and inf are refused here, with the option named)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a finite number")
+    return value
+
+
+def _tolerance(text: str) -> float:
+    """A stopping tolerance: 0 (off) or positive, and small enough that its square is finite
+    (the engine compares squared norms; ``1e200 ** 2`` overflows)."""
+    value = _finite(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative; give 0 (off) or a positive number")
+    return check_square_fits(text, value)
+
+
+def check_square_fits(text: str, value: float) -> float:
+    """``value``, or an ArgumentTypeError when its square overflows a float."""
+    if not math.isfinite(value * value):
+        raise argparse.ArgumentTypeError(
+            f"{text} is too large (its square overflows a float); a tolerance is a small "
+            "number such as 1e-6"
+        )
+    return value
+
+
 def _names(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
@@ -51,16 +87,16 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--preset", help="a bundled example (see --list-presets)")
     o = parser.add_argument_group("optimizer")
     o.add_argument("--variant", help="gd, momentum, nesterov, adagrad, rmsprop or adam")
-    o.add_argument("--lr", type=float, dest="learning_rate", help="learning rate")
+    o.add_argument("--lr", type=_finite, dest="learning_rate", help="learning rate")
     for name in ("momentum", "beta1", "beta2", "rho", "eps"):
-        o.add_argument(f"--{name}", type=float)
+        o.add_argument(f"--{name}", type=_finite)
     o.add_argument("--maximize", action="store_true", default=None, help="climb instead")
     s = parser.add_argument_group("stopping and gradient")
     s.add_argument("--iterations", type=int, help="maximum number of updates")
-    s.add_argument("--tol-grad", type=float, help="stop when |grad f| < this (0: off)")
-    s.add_argument("--tol-step", type=float, help="stop when |step| < this (0: off)")
+    s.add_argument("--tol-grad", type=_tolerance, help="stop when |grad f| < this (0: off)")
+    s.add_argument("--tol-step", type=_tolerance, help="stop when |step| < this (0: off)")
     s.add_argument("--gradient", choices=("symbolic", "central", "forward"))
-    s.add_argument("--h", type=float, help="finite-difference step (default 1e-5)")
+    s.add_argument("--h", type=_finite, help="finite-difference step (default 1e-5)")
     d = parser.add_argument_group("learning from data")
     d.add_argument("--data", help="a CSV dataset; the function is the per-example loss")
     d.add_argument("--batch-size", type=int, help="examples per update (default: all)")
@@ -76,9 +112,19 @@ _CONFIG_KEYS = (
 )  # fmt: skip
 
 
+def given_options(args: argparse.Namespace) -> dict:
+    """The run options the user actually gave (every run option defaults to None)."""
+    return {k: getattr(args, k) for k in _CONFIG_KEYS if getattr(args, k, None) is not None}
+
+
 def config_from_args(args: argparse.Namespace) -> RunConfig:
-    """A RunConfig from the options, on top of a preset when one is named."""
-    given = {k: getattr(args, k) for k in _CONFIG_KEYS if getattr(args, k, None) is not None}
+    """A RunConfig from the options, on top of a settings file or a preset when one is named."""
+    given = given_options(args)
+    settings = getattr(args, "settings", None)
+    if settings is not None:
+        if args.preset:
+            raise GdxError("give --settings FILE.json or --preset NAME, not both")
+        return settings_from_file(settings).replace(**given).validated()
     if args.preset:
         from gdexplorer.core.presets import get_preset
 
@@ -91,8 +137,27 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     return RunConfig(**given)
 
 
+def settings_from_file(path: str) -> RunConfig:
+    """The run a settings JSON describes; a one-line ExportError for any other file."""
+    from gdexplorer.core.file_kinds import FileKind, identify, settings_config
+
+    known = identify(path)
+    if known.kind is FileKind.TRAJECTORY:
+        beside = Path(path).with_suffix(".json")
+        raise GdxError(f"{path} is a trajectory; its settings are in {beside} (give that file)")
+    if known.kind is not FileKind.SETTINGS:
+        raise GdxError(f"{path} is a {known.kind.value} file, not the settings of one run")
+    return settings_config(known.settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gdexplorer", description="Watch gradient descent and step through it.")
+    parser = _Parser(
+        prog="gdexplorer",
+        usage="gdexplorer [FILE] [options]  |  gdexplorer {run,sweep,basins} [options]",
+        description="Watch gradient descent and step through it. FILE (a settings JSON, a "
+        "trajectory CSV or a runs file) opens in the window; run options given beside a "
+        "settings file override its values.",
+    )
     parser.add_argument("--version", action="version", version=f"gdexplorer {__version__}")
     parser.add_argument("--screenshot", metavar="FILE.png", help="run, save the window, exit")
     parser.add_argument("--list-presets", action="store_true", help="list the bundled examples")
@@ -101,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run headless and print a summary")
     add_run_options(run)
     run.add_argument("--output", "-o", metavar="FILE.csv", help="write the trajectory here")
+    run.add_argument(
+        "--settings", metavar="FILE.json", help="rerun the run of a settings file (options "
+        "given beside it override its values)"
+    )  # fmt: skip
     run.set_defaults(handler=_cmd_run)
     for register in _extra_commands():
         register(commands, add_run_options)
@@ -117,13 +186,15 @@ def _extra_commands():
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from gdexplorer.compare_cli import check_output_name
     from gdexplorer.core.engine import run_to_end
     from gdexplorer.core.summary import summarize
 
+    check_output_name(args.output)  # before the run, not after it
     config = config_from_args(args)
     trajectory, outcome = run_to_end(config)
     print(summarize(config, trajectory, outcome))
-    if args.output:
+    if args.output is not None:
         path = _write_output(trajectory, args.output, config)
         print(f"Wrote {len(trajectory):,} rows to {path} (settings in {path.with_suffix('.json')})")
     return 0
@@ -141,11 +212,9 @@ def _write_output(trajectory, path: str, config: RunConfig):
 
 
 def _cmd_window(args: argparse.Namespace) -> int:
-    config = None
-    if args.function or args.preset or args.data:  # --data alone: its loss is missing
-        config = config_from_args(args)
+    config, opened, notice = window_inputs(args)
     if not _has_display():
-        if not args.screenshot:
+        if args.screenshot is None:
             raise GdxError(
                 "no display to open the window on (DISPLAY is not set); use 'gdexplorer run' "
                 "on the command line, or --screenshot FILE.png to save a picture of the window"
@@ -153,7 +222,36 @@ def _cmd_window(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     from gdexplorer.ui.app import main as open_window
 
-    return open_window(config, screenshot=args.screenshot)
+    return open_window(config, screenshot=args.screenshot, open_file=opened, notice=notice)
+
+
+def window_inputs(args: argparse.Namespace) -> tuple[RunConfig | None, object, str | None]:
+    """What the window shows: a config for the form, a trajectory or runs file to open (a
+    :class:`~gdexplorer.core.file_kinds.KnownFile`) and a note for its status bar. A FILE that
+    cannot be opened is an error now with --screenshot, and the note otherwise (the window
+    opens as usual and says why)."""
+    from gdexplorer.core.file_kinds import FileKind, identify, settings_config
+
+    if args.file is None:
+        return _form_config(args), None, None
+    try:
+        known = identify(args.file)
+        if known.kind is FileKind.SETTINGS:
+            if args.preset:
+                raise GdxError("give a settings FILE or --preset NAME, not both")
+            config = settings_config(known.settings).replace(**given_options(args)).validated()
+            return config, None, f"Loaded the settings from {args.file}; press Run to run them"
+    except GdxError as error:
+        if args.screenshot is not None:
+            raise
+        return _form_config(args), None, str(error)
+    return _form_config(args), known, None
+
+
+def _form_config(args: argparse.Namespace) -> RunConfig | None:
+    """The options' config when they name a function, a preset or data (--data alone is
+    refused for its missing loss), else None: the window shows its usual example."""
+    return config_from_args(args) if (args.function or args.preset or args.data) else None
 
 
 def _has_display() -> bool:
@@ -171,10 +269,65 @@ def _list_presets() -> int:
     return 0
 
 
+def split_file_argument(
+    parser: argparse.ArgumentParser, argv: Sequence[str]
+) -> tuple[list[str], str | None]:
+    """``argv`` without the FILE to open, and that FILE (None when a command is given).
+
+    argparse cannot have both an optional positional FILE and sub-commands, so the first word
+    that is neither an option nor an option's value is looked at here: a command name is left
+    in place, anything else is the FILE (and a second such word is a usage error).
+    """
+    words = list(argv)
+    index = _first_positional(parser, words)
+    if index is None or words[index] in _command_names(parser):
+        return words, None
+    rest = words[:index] + words[index + 1 :]
+    extra = _first_positional(parser, rest[index:])
+    if extra is not None:
+        raise _UsageError(
+            f"give one FILE to open, not also '{rest[index + extra]}' (the commands rerun a "
+            "settings file with 'run --settings FILE.json')"
+        )
+    return rest, words[index]
+
+
+def _first_positional(parser: argparse.ArgumentParser, words: list[str]) -> int | None:
+    """The index of the first word that is not an option or an option's value."""
+    actions = parser._option_string_actions  # noqa: SLF001 - argparse has no public lookup
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word == "--":
+            return index + 1 if index + 1 < len(words) else None
+        if not word.startswith("-") or word == "-":
+            return index
+        index += 1 + _takes_value(word, actions)
+    return None
+
+
+def _takes_value(word: str, actions: dict) -> int:
+    """1 when option ``word`` is followed by its value as the next word, else 0."""
+    if "=" in word or (not word.startswith("--") and len(word) > 2):
+        return 0  # --lr=0.1, -f"x^2"
+    matches = [name for name in actions if name.startswith(word)]
+    action = actions.get(word) or (actions[matches[0]] if len(matches) == 1 else None)
+    return int(action is not None and action.nargs != 0)
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:  # noqa: SLF001
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            return set(action.choices)
+    return set()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        words, file = split_file_argument(parser, sys.argv[1:] if argv is None else argv)
+        args = parser.parse_args(words)
+        args.file = file
         if args.list_presets:
             return _list_presets()
         handler = getattr(args, "handler", _cmd_window)

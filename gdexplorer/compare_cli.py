@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -34,8 +33,8 @@ def register(subparsers, add_run_options) -> None:
     sweep = subparsers.add_parser("sweep", help="final f against the learning rate")
     add_run_options(sweep)
     group = sweep.add_argument_group("sweep")
-    group.add_argument("--lr-min", type=float, default=1e-5, help="smallest rate (1e-5)")
-    group.add_argument("--lr-max", type=float, default=10.0, help="largest rate (10)")
+    group.add_argument("--lr-min", type=_finite, default=1e-5, help="smallest rate (1e-5)")
+    group.add_argument("--lr-max", type=_finite, default=10.0, help="largest rate (10)")
     group.add_argument("--count", type=int, default=200, help="rates, log-spaced (200)")
     group.add_argument("--measure", choices=("final_f", "iterations"), default="final_f")
     _add_outputs(sweep, "sweep")
@@ -48,7 +47,7 @@ def register(subparsers, add_run_options) -> None:
     group.add_argument("--y-range", type=_pair, help="e.g. --y-range -5,5")
     group.add_argument("--resolution", type=int, default=200, help="cells per side (200)")
     group.add_argument("--minima", type=_points, help="known minima, e.g. '3,2;-2.8,3.13'")
-    group.add_argument("--tolerance", type=float, help="how close counts as reaching one")
+    group.add_argument("--tolerance", type=_distance, help="how close counts as reaching one")
     group.add_argument("--colour-by", choices=("basin", "iterations"), default="basin")
     _add_outputs(basins, "basins")
     basins.set_defaults(handler=_cmd_basins)
@@ -62,10 +61,38 @@ def _add_outputs(parser: argparse.ArgumentParser, name: str) -> None:
     group.add_argument("--png", metavar=f"{name.upper()}.png", help="draw the plot to a PNG")
 
 
+def _finite(text: str) -> float:
+    from gdexplorer.cli import _finite as finite
+
+    return finite(text)
+
+
+def _distance(text: str) -> float:
+    """A positive finite distance whose square is a float (the maps compare squared norms)."""
+    from gdexplorer.cli import check_square_fits
+
+    value = _finite(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive distance, such as 0.01")
+    if value * value < sys.float_info.min:
+        raise argparse.ArgumentTypeError(
+            f"{text} is too small (its square underflows to 0); give a distance such as 0.01"
+        )
+    return check_square_fits(text, value)
+
+
+MAX_RANGE_BOUND = 1e100
+"""Map windows stay within ±1e100, so widths, cell sizes and squared distances stay finite."""
+
+
 def _pair(text: str) -> tuple[float, float]:
     values = _numbers(text)
     if len(values) != 2 or not values[0] < values[1]:
         raise argparse.ArgumentTypeError(f"'{text}' is not a range; write it like -5,5")
+    if max(abs(values[0]), abs(values[1])) > MAX_RANGE_BOUND:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is too wide: keep the range within ±{MAX_RANGE_BOUND:g}"
+        )
     return values[0], values[1]
 
 
@@ -83,19 +110,27 @@ def _numbers(text: str) -> tuple[float, ...]:
     return values
 
 
-def _writable(path: str | os.PathLike) -> Path:
-    """``path`` as a Path, or an ExportError now (before a long computation) if its folder
-    does not exist."""
+def check_output_name(path: str | None) -> None:
+    """Refuse an unusable ``--output`` now, before a long computation: an empty name, a folder,
+    or a folder that does not exist (the writer checks the rest when it writes)."""
+    if path is None:
+        return
     target = Path(path)
+    if not path.strip():
+        raise ExportError("give a file name after --output, such as path.csv")
+    if target.is_dir():
+        raise ExportError(f"cannot write {target}: it is a folder; give a file name")
     if not target.parent.is_dir():
         raise ExportError(f"cannot write {target}: the folder {target.parent} does not exist")
-    return target
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    for path in (args.output, args.png):
-        if path:
-            _writable(path)
+    """Refuse unusable output names now, before a long computation."""
+    check_output_name(args.output)
+    if args.png is not None:
+        from gdexplorer.ui.plot_export import png_target
+
+        args.png = str(png_target(args.png))  # ".png" added when the name has no extension
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -106,10 +141,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     result = learning_rate_sweep(config, args.lr_min, args.lr_max, args.count, args.measure)
     print(sweep_summary(result))
-    if args.output:
+    if args.output is not None:
         path = write_sweep_csv(result, args.output)
         print(f"Wrote {len(result.learning_rates):,} rows to {path}")
-    if args.png:
+    if args.png is not None:
         from gdexplorer.ui.sweep_view import SweepView
 
         print(f"Drew the sweep to {_save_png(SweepView, 'set_result', result, args.png)}")
@@ -127,10 +162,10 @@ def _cmd_basins(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     result = basin_map(config, x_range, y_range, args.resolution, minima, args.tolerance)
     print(basin_summary(result))
-    if args.output:
+    if args.output is not None:
         path = write_basins_csv(result, args.output)
         print(f"Wrote {result.labels.size:,} rows to {path}")
-    if args.png:
+    if args.png is not None:
         from gdexplorer.ui.basin_view import BasinView
 
         def show(view, basins):
@@ -254,19 +289,15 @@ def _save_png(widget_class, show, result, path: str | os.PathLike) -> Path:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    target = _writable(path)
+    from gdexplorer.ui.plot_export import drop_offscreen_chatter, png_target
+
+    target = png_target(path)
     app = QApplication.instance() or QApplication([])
-    previous = qInstallMessageHandler(_drop_offscreen_chatter)
+    previous = qInstallMessageHandler(drop_offscreen_chatter)
     try:
         return _grab(widget_class, show, result, target, app)
     finally:
         qInstallMessageHandler(previous)
-
-
-def _drop_offscreen_chatter(_mode, _context, message: str) -> None:
-    """Forward Qt's messages to stderr, except the offscreen plugin's note on size hints."""
-    if "propagateSizeHints" not in message:
-        print(message, file=sys.stderr)
 
 
 def _grab(widget_class, show, result, target: Path, app) -> Path:
@@ -276,13 +307,10 @@ def _grab(widget_class, show, result, target: Path, app) -> Path:
     widget.show()
     for _ in range(2):  # the axes size themselves to their tick labels on the second pass
         app.processEvents()
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=target.parent)
-    os.close(fd)
-    saved = widget.grab().save(temp, "PNG")
-    widget.close()
-    widget.deleteLater()
-    if not saved:
-        Path(temp).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {target}: Qt could not save the image")
-    os.replace(temp, target)
-    return target
+    from gdexplorer.ui.plot_export import save_widget_png
+
+    try:
+        return save_widget_png(widget, target)
+    finally:
+        widget.close()
+        widget.deleteLater()

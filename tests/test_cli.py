@@ -124,3 +124,77 @@ def test_data_without_a_loss_is_refused_before_any_window_opens(tmp_path, capsys
     err = capsys.readouterr().err
     assert err.startswith("gdexplorer: give --function") and err.count("\n") == 1
     assert not target.exists()
+
+
+# -- absurd numbers: every numeric option of every sub-command ends in 0 or one line and 2 ------
+
+ABSURD_FLOATS = ["nan", "inf", "-inf", "-1", "0", "1e308", "-1e308", "1e200", "1e-320", "5e-324"]
+ABSURD_INTS = ["-1", "0", "2147483648", str(10**30), "10000001", "nan", "1e308", "1.5"]
+SMALL_RUN = ["-f", "x^2 + 2y^2", "--start=1,1", "--iterations", "40"]
+BASES = {
+    "run": ["run", *SMALL_RUN],
+    "central": ["run", *SMALL_RUN, "--gradient", "central"],
+    "data": ["run", "--data", "sample:line", "-f", "(w*x + b - y)^2", "--start=0,0",
+             "--iterations", "40"],
+    "sweep": ["sweep", *SMALL_RUN, "--count", "4"],
+    "basins": ["basins", "-f", "x^2 - y^2", "--x-range=-1,1", "--y-range=-1,1",
+               "--iterations", "20", "--resolution", "4"],
+}  # fmt: skip
+RUN_FLOATS = ["--lr", "--momentum", "--beta1", "--beta2", "--rho", "--eps", "--tol-grad",
+              "--tol-step", "--h"]  # fmt: skip
+NUMERIC_OPTIONS = [
+    *((base, option, ABSURD_FLOATS) for base in BASES for option in RUN_FLOATS),
+    *((base, "--start", ABSURD_FLOATS) for base in BASES),
+    *((base, "--iterations", ABSURD_INTS) for base in ("run", "data", "sweep", "basins")),
+    *(("data", option, ABSURD_INTS) for option in ("--batch-size", "--epochs", "--seed")),
+    *(("sweep", option, ABSURD_FLOATS) for option in ("--lr-min", "--lr-max")),
+    ("sweep", "--count", ABSURD_INTS),
+    ("basins", "--resolution", ABSURD_INTS),
+    ("basins", "--tolerance", ABSURD_FLOATS),
+    *(("basins", option, ABSURD_FLOATS) for option in ("--x-range", "--y-range", "--minima")),
+]
+
+
+def _with_value(base: str, option: str, value: str) -> list[str]:
+    """The base command with ``option`` set to ``value`` (in a list where it takes one)."""
+    if option == "--start":
+        text = f"{value},1"
+    elif option in ("--x-range", "--y-range"):
+        text = f"-1,{value}"
+    elif option == "--minima":
+        text = f"{value},0"
+    else:
+        text = value
+    return [*BASES[base], f"{option}={text}"]
+
+
+@pytest.mark.parametrize(("base", "option", "values"), NUMERIC_OPTIONS)
+def test_absurd_numbers_end_in_success_or_one_line_and_exit_2(base, option, values, capsys):
+    for value in values:
+        argv = _with_value(base, option, value)
+        code = main(argv)  # any exception escaping here is the traceback a user would see
+        err = capsys.readouterr().err
+        assert code in (0, 2), (argv, code, err)
+        if code == 2:
+            assert err.startswith("gdexplorer: ") and err.count("\n") == 1, (argv, err)
+        else:
+            assert err == "", (argv, err)  # no warning printed either
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["run", "-f", "x^2", "--start", "1", "--tol-grad", "1e200"], "its square overflows"),
+        (["run", "-f", "x^2", "--start", "1", "--tol-step", "inf"], "not a finite number"),
+        (["run", "-f", "x^2", "--start", "1", "--lr", "nan"], "not a finite number"),
+        (["basins", "--preset", "saddle", "--tolerance=-1"], "not a positive distance"),
+        (["basins", "--preset", "saddle", "--tolerance", "nan"], "not a finite number"),
+        (["basins", "--preset", "saddle", "--tolerance", "1e-200"], "underflows"),
+        (["basins", "--preset", "saddle", "--x-range=-1,1e308"], "too wide"),
+    ],
+)
+def test_absurd_numbers_name_the_option_and_the_problem(argv, words, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    option = argv[-1].split("=")[0] if "=" in argv[-1] else argv[-2]
+    assert err.count("\n") == 1 and words in err and f"argument {option}: " in err, err

@@ -94,3 +94,48 @@ def test_png_output_draws_the_plots(tmp_path, capsys) -> None:
         data = path.read_bytes()
         assert data.startswith(PNG_MAGIC) and len(data) > 10_000
     assert "propagateSizeHints" not in capsys.readouterr().err
+
+
+def test_a_png_name_without_extension_gets_png(tmp_path, capsys) -> None:
+    target = tmp_path / "sweep"
+    assert main(["sweep", "--preset", "bowl", "--count", "5", "--png", str(target)]) == 0
+    assert f"Drew the sweep to {target}.png" in capsys.readouterr().out
+    assert (tmp_path / "sweep.png").read_bytes().startswith(PNG_MAGIC)
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sweep", "--preset", "bowl", "--count", "5", "--png"],
+        ["basins", "--preset", "saddle", "--resolution", "5", "--png"],
+        ["sweep", "--preset", "bowl", "--count", "5", "--output"],
+        ["run", "--preset", "bowl", "--output"],
+        ["--preset", "bowl", "--screenshot"],
+    ],
+)
+def test_an_output_that_is_a_folder_is_one_line_before_any_work(tmp_path, argv, capsys) -> None:
+    (tmp_path / "named.png").mkdir()
+    folders = [tmp_path, tmp_path / "named.png"]
+    if argv[-1] != "--output":
+        folders.append(tmp_path / "named")  # a PNG named "named" is written to "named.png"
+    for folder in folders:
+        assert main([*argv, str(folder)]) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.count("\n") == 1, err
+        assert err.startswith("gdexplorer: ") and "is a folder" in err, err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sweep", "--preset", "bowl", "--count", "5", "--png", ""],
+        ["sweep", "--preset", "bowl", "--count", "5", "--output", " "],
+        ["run", "--preset", "bowl", "--output", ""],
+        ["--preset", "bowl", "--screenshot", ""],
+    ],
+)
+def test_an_empty_output_name_is_one_line_not_ignored(argv, capsys) -> None:
+    assert main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "give a file name" in err, err

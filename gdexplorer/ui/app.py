@@ -1,4 +1,5 @@
-"""Start the window: ``gdexplorer`` opens it with a ready example; ``--screenshot`` saves it.
+"""Start the window: ``gdexplorer [FILE]`` opens it with a ready example (or FILE);
+``--screenshot`` saves it.
 
 ``main`` is called by the command line with the run options already turned into a RunConfig
 (or None). Bad settings end as one line on stderr and exit status 2, never a traceback.
@@ -7,18 +8,22 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Slot, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
+from gdexplorer.core.file_kinds import FileKind, KnownFile
+from gdexplorer.ui.compare_dock import RUNS_TAB
 from gdexplorer.ui.error_guard import install_error_guard
 from gdexplorer.ui.garbage import MainThreadCollector
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
+from gdexplorer.ui.plot_export import drop_offscreen_chatter, png_target, save_widget_png
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
 
 EXIT_USAGE = 2
@@ -35,34 +40,46 @@ SETTLE_MS = 400
 """After the run ends, time for debounced redraws (contour, views) before the grab."""
 
 
-def main(config: RunConfig | None = None, screenshot: str | None = None) -> int:
+def main(
+    config: RunConfig | None = None,
+    screenshot: str | None = None,
+    open_file: KnownFile | None = None,
+    notice: str | None = None,
+) -> int:
     """Open the explorer window and return the exit status.
 
     Parameters
     ----------
     config:
-        Settings to show (from the command line); None shows the last session's settings or
-        the default example.
+        Settings to show (from the command line or a settings file); None shows the last
+        session's settings or the default example.
     screenshot:
-        If given, run ``config`` (or the default example) to the end, show its last iteration,
-        save a PNG of the whole window there and exit. Works with ``QT_QPA_PLATFORM=offscreen``.
+        If given, run ``config`` (or the default example) to the end, or show ``open_file``,
+        show its last iteration, save a PNG of the whole window there (``.png`` added when the
+        name has no extension) and exit. Works with ``QT_QPA_PLATFORM=offscreen``.
+    open_file:
+        A trajectory CSV or a runs file to show once the window is up (``gdexplorer FILE``).
+    notice:
+        A sentence for the status bar (why a FILE could not be opened, or that it was).
     """
-    if config is not None:
-        try:
+    try:
+        if config is not None:
             make_run(config)  # every setting checked before a window appears
-        except GdxError as error:
-            print(f"gdexplorer: {error}", file=sys.stderr)
-            return EXIT_USAGE
+        target = png_target(screenshot) if screenshot is not None else None
+    except GdxError as error:
+        print(f"gdexplorer: {error}", file=sys.stderr)
+        return EXIT_USAGE
     app = create_application()
-    window = MainWindow(SettingsStore(read_only=screenshot is not None))
+    window = MainWindow(SettingsStore(read_only=target is not None))
     window.error_guard = install_error_guard(window)  # a bug in a slot: a message, not a crash
-    if screenshot:
-        status = _take_screenshot(app, window, config, screenshot)
+    if target is not None:
+        status = _take_screenshot(app, window, config, target, open_file)
         shiboken6.delete(window)  # see below
         return status
     window.restore_layout()
     window.show()
-    window.load_initial_soon(config)  # parsing and the first contour follow the window
+    opener = _Opener(window, config, open_file, notice)  # after the window appears
+    QTimer.singleShot(0, opener.open)
     collector = app.findChild(MainThreadCollector)
     if collector is not None:
         QTimer.singleShot(SETTLE_GARBAGE_MS, collector.settle)
@@ -86,10 +103,47 @@ def create_application() -> QApplication:
     return app
 
 
-class _ScreenshotTaker(QObject):
-    """Waits for the run to end, lets the views settle, saves the window and quits."""
+def open_in_window(window: MainWindow, known: KnownFile) -> bool:
+    """Show a trajectory CSV or a runs file in ``window`` with the window's own readers.
 
-    def __init__(self, app: QApplication, window: MainWindow, path: str) -> None:
+    False when it could not be shown; the window's status bar says why.
+    """
+    if known.kind is FileKind.RUNS:
+        if not window.compare.runs.import_runs(str(known.path)):
+            return False
+        window.compare.setCurrentIndex(RUNS_TAB)
+        window.compare_dock.show()
+        window.compare_dock.raise_()
+        return True
+    if known.kind is FileKind.TRAJECTORY:
+        # shown when its playback has rows: the window refuses a CSV whose function is unknown
+        return window.files.open_trajectory(str(known.path)) and window.playback.count() > 0
+    window.show_status(f"{known.path} is a settings file: open it with File > Open settings")
+    return False
+
+
+class _Opener(QObject):
+    """Loads the initial settings, then the file given on the command line, once the event
+    loop runs (so the window appears first)."""
+
+    def __init__(self, window: MainWindow, config, known: KnownFile | None, notice) -> None:
+        super().__init__(window)
+        self._window, self._config, self._known, self._notice = window, config, known, notice
+
+    @Slot()
+    def open(self) -> None:
+        self._window.load_initial(self._config)
+        if self._known is not None:
+            open_in_window(self._window, self._known)
+        if self._notice:
+            self._window.show_status(self._notice)
+
+
+class _ScreenshotTaker(QObject):
+    """Waits for the run to end (or the file to show), lets the views settle, saves the
+    window and quits."""
+
+    def __init__(self, app: QApplication, window: MainWindow, path: Path) -> None:
         super().__init__(window)
         self._app = app
         self._window = window
@@ -101,35 +155,64 @@ class _ScreenshotTaker(QObject):
 
     @Slot(object)
     def _on_run_ended(self, _result: object) -> None:
+        self.settle_on_last()
+
+    @Slot()
+    def settle_on_last(self) -> None:
+        """Show the last iteration, then save once the debounced redraws are done."""
         self._window.playback.go_last()
         QTimer.singleShot(SETTLE_MS, self._on_settled)
 
     @Slot(str)
     def _on_rejected(self, message: str) -> None:
-        print(f"gdexplorer: {message}", file=sys.stderr)
+        self.fail(message)
+
+    def fail(self, message: str) -> None:
+        print(f"gdexplorer: {' '.join(message.split())}", file=sys.stderr)
+        self._window.close()
         self._app.exit(EXIT_USAGE)
 
     @Slot()
+    def fail_with_status(self) -> None:
+        """The window could not show the file; its status bar says why."""
+        self.fail(self._window.status_label.text())
+
+    @Slot()
     def _on_settled(self) -> None:
-        if not self._window.grab().save(self._path, "PNG"):
-            print(f"gdexplorer: cannot write the screenshot to {self._path}", file=sys.stderr)
-            self._app.exit(EXIT_USAGE)
+        try:
+            save_widget_png(self._window, self._path)
+        except GdxError as error:
+            self.fail(str(error))
             return
         self._window.close()
         self._app.exit(0)
 
 
 def _take_screenshot(
-    app: QApplication, window: MainWindow, config: RunConfig | None, path: str
+    app: QApplication,
+    window: MainWindow,
+    config: RunConfig | None,
+    path: Path,
+    known: KnownFile | None = None,
 ) -> int:
-    if config is None:
-        window.form.select_preset(DEFAULT_PRESET)  # not the last session: reproducible
-    else:
+    previous = qInstallMessageHandler(drop_offscreen_chatter)
+    if config is not None:
         window.form.set_config(config)
+    elif known is None or known.kind is FileKind.TRAJECTORY:
+        window.form.select_preset(DEFAULT_PRESET)  # not the last session: reproducible
     taker = _ScreenshotTaker(app, window, path)
     window.show()
-    QTimer.singleShot(0, window.form.request_run)
-    status = app.exec()
+    if known is None:
+        QTimer.singleShot(0, window.form.request_run)
+    elif open_in_window(window, known):
+        QTimer.singleShot(0, taker.settle_on_last)
+    else:
+        QTimer.singleShot(0, taker.fail_with_status)  # in the event loop, as a success ends
+    try:
+        status = app.exec()
+    finally:
+        qInstallMessageHandler(previous)
     window.controller.shutdown()
+    window.compare.shutdown()
     del taker
     return status

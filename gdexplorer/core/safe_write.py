@@ -57,6 +57,12 @@ def checked_target(path: str | os.PathLike) -> Path:
     return target
 
 
+def with_default_suffix(path: str, suffix: str) -> str:
+    """``path`` with ``suffix`` (e.g. ``.png``) added when its name has no extension."""
+    name = os.path.basename(path)
+    return path if not name.strip() or Path(name).suffix else path + suffix
+
+
 def paired_targets(path: str | os.PathLike) -> tuple[Path, Path]:
     """A table's path and its settings JSON beside it (``<name>.json``), both checked.
 

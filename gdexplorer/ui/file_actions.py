@@ -18,6 +18,7 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.csv_table import first_line as first_line  # moved to the core
 from gdexplorer.core.data_export import write_data_csv
 from gdexplorer.core.errors import GdxError
+from gdexplorer.core.safe_write import with_default_suffix
 from gdexplorer.core.trajectory import Trajectory, write_csv
 from gdexplorer.core.trajectory import trajectory_from_table as trajectory_from_table  # moved
 from gdexplorer.core.trajectory_files import open_trajectory_csv, read_settings
@@ -142,8 +143,7 @@ class FileActions(QObject):
         path = path or self._ask_save("Export plot", PNG_FILTER, "plot.png")
         if not path:
             return False
-        if not Path(path).suffix:
-            path += ".png"
+        path = with_default_suffix(path, ".png")
         try:
             self._plot.export_png(path)
         except GdxError as error:

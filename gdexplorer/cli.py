@@ -121,9 +121,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from gdexplorer.core.summary import summarize
 
     config = config_from_args(args)
+    if args.output is not None:  # a target that must not be written is refused before the run
+        from gdexplorer.core.safe_write import paired_targets
+
+        paired_targets(args.output)
     trajectory, outcome = run_to_end(config)
     print(summarize(config, trajectory, outcome))
-    if args.output:
+    if args.output is not None:
         path = _write_output(trajectory, args.output, config)
         print(f"Wrote {len(trajectory):,} rows to {path} (settings in {path.with_suffix('.json')})")
     return 0

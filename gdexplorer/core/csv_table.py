@@ -25,7 +25,7 @@ import io
 import itertools
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
 from typing import BinaryIO
 
@@ -37,7 +37,8 @@ Column = np.ndarray | Sequence[str]
 """A float array, an integer array or a list of strings (written as they are)."""
 
 ENGINES = ("arrow", "python")
-CHUNK_ROWS = 65_536
+CHUNK_ROWS = 16_384
+ARROW_BLOCK_BYTES = 1 << 22
 
 
 def float_text(value: float) -> str:
@@ -87,8 +88,8 @@ def write_table(
     if _engine(engine) == "arrow":
         _write_arrow(handle, columns, blank)
     else:
-        for start in range(0, rows, CHUNK_ROWS // 4):
-            end = min(start + CHUNK_ROWS // 4, rows)
+        for start in range(0, rows, CHUNK_ROWS):
+            end = min(start + CHUNK_ROWS, rows)
             handle.write(_python_chunk(columns, blank, start, end).encode("utf-8"))
 
 
@@ -167,6 +168,7 @@ def read_table(
             f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
         ) from None
     kept = [i for i, name in enumerate(header) if name not in skip]
+    reader: Callable[..., Iterator[np.ndarray | list[np.ndarray]]]
     reader = _arrow_chunks if _engine(engine) == "arrow" else _python_chunks
     table = _TableBuilder(len(kept), _estimate_rows(path))
     try:
@@ -198,13 +200,18 @@ class _TableBuilder:
         self._array = np.empty((rows, columns))
         self._length = 0
 
-    def add(self, chunk: np.ndarray) -> None:
-        end = self._length + len(chunk)
+    def add(self, chunk: np.ndarray | list[np.ndarray]) -> None:
+        """Append rows: a 2-D array, or a list of its columns (copied straight in)."""
+        end = self._length + len(chunk[0] if isinstance(chunk, list) else chunk)
         if end > len(self._array):
             self._array.resize(
                 (max(end, len(self._array) * 3 // 2), self._array.shape[1]), refcheck=False
             )
-        self._array[self._length : end] = chunk
+        if isinstance(chunk, list):
+            for j, column in enumerate(chunk):
+                self._array[self._length : end, j] = column
+        else:
+            self._array[self._length : end] = chunk
         self._length = end
 
     def result(self) -> np.ndarray:
@@ -212,35 +219,35 @@ class _TableBuilder:
         return self._array
 
 
-def _arrow_chunks(path: str | os.PathLike, width: int, kept: list[int]) -> Iterator[np.ndarray]:
+def _arrow_chunks(
+    path: str | os.PathLike, width: int, kept: list[int]
+) -> Iterator[list[np.ndarray]]:
     import pyarrow as pa
 
     pcsv = arrow_csv()
     assert pcsv is not None
     names = [f"c{i}" for i in range(width)]
-    read = pcsv.ReadOptions(skip_rows=1, column_names=names, block_size=1 << 22)
+    read = pcsv.ReadOptions(column_names=names, block_size=1 << 20)
     convert = pcsv.ConvertOptions(
         column_types={names[i]: pa.float64() for i in kept},
         include_columns=[names[i] for i in kept],
         null_values=[""],
     )
-    try:
-        reader = pcsv.open_csv(os.fspath(path), read_options=read, convert_options=convert)
-    except pa.ArrowInvalid as error:
-        if "Empty CSV file" in str(error):
-            return
-        raise ValueError(str(error)) from None
-    while True:
-        try:
-            batch = reader.read_next_batch()
-        except StopIteration:
-            return
-        except pa.ArrowInvalid as error:
-            raise ValueError(str(error)) from None
-        chunk = np.empty((batch.num_rows, len(kept)))
-        for j, column in enumerate(batch.columns):
-            chunk[:, j] = column.to_numpy(zero_copy_only=False)
-        yield chunk
+    # Blocks of whole lines handed to Arrow one by one: its own streaming reader reads tens
+    # of MB ahead, this keeps the memory beside the table to one block.
+    with open(path, "rb") as handle:
+        handle.readline()  # the header
+        while block := handle.read(ARROW_BLOCK_BYTES):
+            block += handle.readline()
+            if not block.strip():
+                continue
+            try:
+                table = pcsv.read_csv(
+                    pa.py_buffer(block), read_options=read, convert_options=convert
+                )
+            except pa.ArrowInvalid as error:
+                raise ValueError(str(error)) from None
+            yield [column.to_numpy() for column in table.columns]
 
 
 def _python_chunks(path: str | os.PathLike, width: int, kept: list[int]) -> Iterator[np.ndarray]:

@@ -16,8 +16,8 @@ from typing import BinaryIO
 
 import numpy as np
 
+from gdexplorer.core.csv_table import first_line, read_table, write_table
 from gdexplorer.core.csv_table import float_text as float_text  # re-exported for callers
-from gdexplorer.core.csv_table import read_table, write_table
 from gdexplorer.core.errors import ExportError
 from gdexplorer.core.safe_write import atomic_write as atomic_write  # re-exported for callers
 from gdexplorer.core.safe_write import paired_targets, text_writer, write_files
@@ -69,6 +69,14 @@ class Trajectory:
             self._buffer = grown
         self._buffer[self._length : needed] = rows
         self._length = needed
+
+    def adopt(self, rows: np.ndarray) -> None:
+        """Take ``rows`` (float64, one column per name) as the table of this empty trajectory,
+        without a copy (a file just read: no second array of its size)."""
+        if self._length or rows.ndim != 2 or rows.shape[1] != len(self.columns):
+            raise ValueError("adopt needs an empty trajectory and rows of its columns")
+        self._buffer = np.ascontiguousarray(rows, dtype=float)
+        self._length = len(rows)
 
     @property
     def rows(self) -> np.ndarray:
@@ -169,6 +177,31 @@ def read_csv(path: str | os.PathLike, engine: str | None = None) -> tuple[list[s
     return read_table(path, engine=engine)
 
 
+DERIVED_COLUMNS = ("iteration", "grad_norm", "step_norm")
+"""Columns of the CSV that a trajectory does not store (they are computed for the reader)."""
+
+
+def read_trajectory_csv(
+    path: str | os.PathLike, state_slots: tuple[str, ...] | None = None, engine: str | None = None
+) -> Trajectory:
+    """The trajectory of a CSV written by :func:`write_csv` (see :func:`trajectory_from_table`).
+
+    The stored columns are read straight into the trajectory's own array (the derived ones
+    skipped), so the peak memory is about the size of the trajectory.
+    """
+    header = first_line(path)
+    if not header:
+        read_table(path, engine=engine)  # says why the file cannot be read
+    variables, slots, extras, has_steps = _layout(header, state_slots)
+    trajectory = Trajectory(variables, slots, extras, capacity=0)
+    if has_steps and not set(DERIVED_COLUMNS) & set(trajectory.columns):
+        names, table = read_table(path, skip=DERIVED_COLUMNS, engine=engine)
+        if tuple(names) == trajectory.columns:
+            trajectory.adopt(table)
+            return trajectory
+    return trajectory_from_table(*read_csv(path, engine=engine), state_slots=state_slots)
+
+
 def trajectory_from_table(
     header: list[str], table: np.ndarray, state_slots: tuple[str, ...] | None = None
 ) -> Trajectory:
@@ -178,27 +211,43 @@ def trajectory_from_table(
     names. A CSV from a version that wrote no ``step_<v>`` columns gets its steps recomputed
     from the points.
     """
+    variables, slots, extras, has_steps = _layout(header, state_slots)
+    d = len(variables)
+    points = table[:, 1 : d + 1]
+    if has_steps:
+        steps, state_at = table[:, 2 * d + 4 : 3 * d + 4], 3 * d + 4
+    else:
+        steps, state_at = np.zeros_like(points), 2 * d + 4
+        steps[1:] = np.diff(points, axis=0)
+    rows = np.column_stack([points, table[:, d + 1 : 2 * d + 2], steps, table[:, state_at:]])
+    trajectory = Trajectory(variables, slots, extras, len(table))
+    trajectory.append(rows)
+    return trajectory
+
+
+def _layout(
+    header: list[str], state_slots: tuple[str, ...] | None
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]:
+    """Variables, state slots, extra columns and whether the steps are there, from a header."""
     if not header or header[0] != "iteration" or "f" not in header or "step_norm" not in header:
         raise ExportError("this CSV is not a trajectory exported by gdexplorer")
     variables = tuple(header[1 : header.index("f")])
     d = len(variables)
-    if not variables or header[d + 2 : 2 * d + 2] != [f"grad_{v}" for v in variables]:
+    if not variables or header[d + 2 : 2 * d + 4] != [
+        *(f"grad_{v}" for v in variables),
+        "grad_norm",
+        "step_norm",
+    ]:
         raise ExportError("this CSV is not a trajectory exported by gdexplorer")
-    points = table[:, 1 : d + 1]
     rest = header[2 * d + 4 :]
-    if rest[:d] == [f"step_{v}" for v in variables]:
-        steps, rest, state_at = table[:, 2 * d + 4 : 3 * d + 4], rest[d:], 3 * d + 4
-    else:
-        steps, state_at = np.zeros_like(points), 2 * d + 4
-        steps[1:] = np.diff(points, axis=0)
+    has_steps = rest[:d] == [f"step_{v}" for v in variables]
+    if has_steps:
+        rest = rest[d:]
     slots = state_slots if state_slots is not None else slots_by_name(rest, variables)
     slot_columns = [f"{slot}_{v}" for slot in slots for v in variables]
     if rest[: len(slot_columns)] != slot_columns:
         raise ExportError("the CSV's optimizer columns do not match its settings file")
-    rows = np.column_stack([points, table[:, d + 1 : 2 * d + 2], steps, table[:, state_at:]])
-    trajectory = Trajectory(variables, slots, tuple(rest[len(slot_columns) :]), len(table))
-    trajectory.append(rows)
-    return trajectory
+    return variables, tuple(slots), tuple(rest[len(slot_columns) :]), has_steps
 
 
 def slots_by_name(columns: list[str], variables: tuple[str, ...]) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.csv_table import first_line
 from gdexplorer.core.data_export import is_data_csv_header, read_data_csv
 from gdexplorer.core.errors import ExportError
-from gdexplorer.core.trajectory import Trajectory, read_csv, trajectory_from_table
+from gdexplorer.core.trajectory import Trajectory, read_trajectory_csv
 
 if TYPE_CHECKING:
     from gdexplorer.core.data_engine import DataRun
@@ -71,5 +71,4 @@ def open_trajectory_csv(
         assert isinstance(run, DataRun)
         return read_data_csv(path, run, engine=engine), run
     slots = run.variant.state_slots if run is not None else None
-    header, table = read_csv(path, engine=engine)
-    return trajectory_from_table(header, table, state_slots=slots), run
+    return read_trajectory_csv(path, state_slots=slots, engine=engine), run

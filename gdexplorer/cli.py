@@ -192,6 +192,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     check_output_name(args.output)  # before the run, not after it
     config = config_from_args(args)
+    if args.output is not None:  # a target that must not be written is refused before the run
+        from gdexplorer.core.safe_write import paired_targets
+
+        paired_targets(args.output)
     trajectory, outcome = run_to_end(config)
     print(summarize(config, trajectory, outcome))
     if args.output is not None:

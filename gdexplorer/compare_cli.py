@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from gdexplorer.core.errors import ConfigError, ExportError
-from gdexplorer.core.trajectory import atomic_write, float_text
+from gdexplorer.core.safe_write import paired_targets, write_text_files
+from gdexplorer.core.trajectory import float_text
 from gdexplorer.core.vectorized import REASONS
 
 # Let values such as "-5,5" or "-1.5,2" follow an option without "=" (argparse would take them
@@ -276,10 +277,11 @@ def _write_table(path, header, rows, config, extra: dict) -> Path:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
-    atomic_write(target, buffer.getvalue())
     settings = {"settings": config.to_dict(), **extra}
-    atomic_write(target.with_suffix(".json"), json.dumps(settings, indent=2) + "\n")
-    return target
+    settings_text = json.dumps(settings, indent=2) + "\n"
+    table_path, settings_path = paired_targets(target)
+    write_text_files([(table_path, buffer.getvalue()), (settings_path, settings_text)])
+    return table_path
 
 
 def _save_png(widget_class, show, result, path: str | os.PathLike) -> Path:

@@ -8,27 +8,28 @@ update used), ``step_<p>`` and the optimizer state. The start line leaves the up
 empty. Every field of a line is about the same update, so a reader can check
 ``<p> = previous <p> + step_<p>`` and, for plain gradient descent,
 ``step_<p> = -lr * batch_grad_<p>``. Floats are written with ``repr`` (they read back exactly).
-The settings go to ``<name>.json`` beside the CSV; both writes are atomic.
+The settings go to ``<name>.json`` beside the CSV; the two are written as a pair
+(:mod:`gdexplorer.core.safe_write`).
 :func:`read_data_csv` rebuilds the trajectory from the CSV and the run of those settings.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
 from gdexplorer.core.config import RunConfig
+from gdexplorer.core.csv_table import first_line, read_table, write_table
 from gdexplorer.core.data import load_dataset
 from gdexplorer.core.data_engine import BatchSchedule
 from gdexplorer.core.errors import ExportError
-from gdexplorer.core.trajectory import Trajectory, atomic_write, float_text
+from gdexplorer.core.safe_write import paired_targets, text_writer, write_files
+from gdexplorer.core.trajectory import Trajectory
 
 if TYPE_CHECKING:
     from gdexplorer.core.data_engine import DataRun
@@ -43,30 +44,39 @@ def data_csv_header(trajectory: Trajectory) -> list[str]:
     ]  # fmt: skip
 
 
-def data_csv_text(trajectory: Trajectory, schedule: BatchSchedule) -> str:
-    """The CSV text of a data run's trajectory (see the module docstring)."""
+def data_csv_columns(
+    trajectory: Trajectory, schedule: BatchSchedule
+) -> tuple[list, dict[int, np.ndarray]]:
+    """The columns of :func:`data_csv_header` and the cells left empty (the start's batch)."""
     params = trajectory.variables
+    rows = len(trajectory)
+    updates = np.arange(rows, dtype=np.int64)
+    epochs = np.where(updates > 0, (updates - 1) // schedule.updates_per_epoch + 1, 0)
+    batches = [
+        "",
+        *(" ".join(map(str, schedule.batch_indices(k).tolist())) for k in range(1, rows)),
+    ]
+    used = np.full((rows, len(params)), np.nan)
+    used[1:] = trajectory.gradients[:-1]  # row k's gradient is what update k + 1 used
     state = [f"{slot}_{p}" for slot in trajectory.state_slots for p in params]
-    numbers = np.column_stack(
-        [trajectory.points, trajectory.column("full_loss"), trajectory.column("batch_loss")]
-    )
-    used_gradients = trajectory.gradients  # row k's gradient is what update k + 1 used
-    rest = np.column_stack([trajectory.steps, *(trajectory.column(c) for c in state)])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(data_csv_header(trajectory))
-    for k in range(len(trajectory)):
-        if k == 0:
-            batch, epoch, used = "", "0", [""] * len(params)
-        else:
-            batch = " ".join(map(str, schedule.batch_indices(k).tolist()))
-            epoch = str(schedule.epoch_of(k))
-            used = [float_text(g) for g in used_gradients[k - 1]]
-        head = [float_text(v) for v in numbers[k]]
-        if k == 0:
-            head[-1] = ""  # no batch yet
-        writer.writerow([str(k), epoch, batch, *head, *used, *map(float_text, rest[k])])
-    return buffer.getvalue()
+    columns = [
+        updates, epochs, batches, *trajectory.points.T, trajectory.column("full_loss"),
+        trajectory.column("batch_loss"), *used.T, *trajectory.steps.T,
+        *(trajectory.column(c) for c in state),
+    ]  # fmt: skip
+    start_only = updates == 0
+    blank = {3 + len(params) + 1 + i: start_only for i in range(len(params) + 1)}
+    return columns, blank
+
+
+def data_csv_text(
+    trajectory: Trajectory, schedule: BatchSchedule, engine: str | None = None
+) -> str:
+    """The CSV text of a data run's trajectory (see the module docstring)."""
+    buffer = io.BytesIO()
+    columns, blank = data_csv_columns(trajectory, schedule)
+    write_table(buffer, data_csv_header(trajectory), columns, blank, engine)
+    return buffer.getvalue().decode("utf-8")
 
 
 def write_data_csv(
@@ -74,18 +84,26 @@ def write_data_csv(
     path: str | os.PathLike,
     config: RunConfig,
     schedule: BatchSchedule | None = None,
+    engine: str | None = None,
 ) -> Path:
-    """Write the CSV and ``<name>.json`` (the settings); ExportError if it cannot.
+    """Write the CSV and ``<name>.json`` (the settings) as a pair; ExportError if it cannot.
 
     ``schedule`` is the run's :class:`BatchSchedule`; without it the schedule is rebuilt from
-    ``config`` (which reads the dataset again to count its examples).
+    ``config`` (which reads the dataset again to count its examples). The targets are checked
+    and written as :func:`gdexplorer.core.trajectory.write_csv` does.
     """
+    target, settings_path = paired_targets(path)
     if schedule is None:
         n_examples = len(load_dataset(config.data or ""))
         schedule = BatchSchedule(n_examples, config.batch_size, config.seed)
-    target = Path(path)
-    atomic_write(target, data_csv_text(trajectory, schedule))
-    atomic_write(target.with_suffix(".json"), json.dumps(config.to_dict(), indent=2) + "\n")
+    columns, blank = data_csv_columns(trajectory, schedule)
+    header = data_csv_header(trajectory)
+
+    def write_rows(handle: BinaryIO) -> None:
+        write_table(handle, header, columns, blank, engine)
+
+    settings = text_writer(json.dumps(config.to_dict(), indent=2) + "\n")
+    write_files([(target, write_rows), (settings_path, settings)])
     return target
 
 
@@ -94,34 +112,19 @@ def is_data_csv_header(header: list[str]) -> bool:
     return header[:3] == ["update", "epoch", "batch"]
 
 
-def read_data_csv(path: str | os.PathLike, run: DataRun) -> Trajectory:
+def read_data_csv(path: str | os.PathLike, run: DataRun, engine: str | None = None) -> Trajectory:
     """The trajectory of a data run exported with :func:`write_data_csv`; ``run`` is the
     (unstarted) run of the settings written beside it. ExportError if the file does not fit.
 
     Row k's gradient is the one update k + 1 used (``batch_grad`` of line k + 1); the last
     row's, which no line holds, is recomputed on its batch, as the run did.
     """
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader)
-            lines = [line for line in reader if line]
-    except (OSError, StopIteration, UnicodeDecodeError) as error:
-        raise ExportError(f"cannot read {path}: {error}") from None
     trajectory = run.new_trajectory()
-    if header != data_csv_header(trajectory):
+    numbers, table = read_table(path, skip=("batch",), engine=engine)
+    if first_line(path) != data_csv_header(trajectory):
         raise ExportError("the CSV's columns do not match the settings file beside it")
-    if not lines:
+    if not len(table):
         raise ExportError(f"{path} has no rows")
-    try:
-        table = np.array(
-            [[float(x) if x else math.nan for x in line[:2] + line[3:]] for line in lines]
-        )
-    except ValueError as error:
-        raise ExportError(f"cannot read {path}: {error}") from None
-    if table.shape != (len(lines), len(header) - 1):
-        raise ExportError(f"{path} has lines with missing or extra fields")
-    numbers = header[:2] + header[3:]
     params = trajectory.variables
 
     def columns(names) -> np.ndarray:

@@ -34,9 +34,9 @@ from gdexplorer.core.config import RunConfig, check_outcome
 from gdexplorer.core.engine import Outcome, StopReason
 from gdexplorer.core.errors import ConfigError, ExportError
 from gdexplorer.core.optimizers import get_variant
+from gdexplorer.core.safe_write import paired_targets, write_text_files
 from gdexplorer.core.trajectory import (
     Trajectory,
-    atomic_write,
     float_text,
     read_csv,
     row_columns,
@@ -74,11 +74,12 @@ def write_runs(runs: Sequence[RunRecord], path: str | os.PathLike) -> Path:
         for row in table:
             cells = ["" if i < 0 else float_text(row[i]) for i in where]
             writer.writerow([str(number), str(int(row[0])), *cells[1:]])
-    atomic_write(target, buffer.getvalue())
     entries = [_entry(number, run) for number, run in enumerate(runs, start=1)]
     settings = {"format": RUNS_FORMAT, "runs": entries}
-    atomic_write(target.with_suffix(".json"), json.dumps(settings, indent=2) + "\n")
-    return target
+    settings_text = json.dumps(settings, indent=2) + "\n"
+    table_path, settings_path = paired_targets(target)
+    write_text_files([(table_path, buffer.getvalue()), (settings_path, settings_text)])
+    return table_path
 
 
 def _entry(number: int, run: RunRecord) -> dict:

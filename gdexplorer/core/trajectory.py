@@ -8,18 +8,19 @@ Rows are appended in batches while a run streams, and never changed afterwards.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import math
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
+from gdexplorer.core.csv_table import first_line, read_table, write_table
+from gdexplorer.core.csv_table import float_text as float_text  # re-exported for callers
 from gdexplorer.core.errors import ExportError
+from gdexplorer.core.safe_write import atomic_write as atomic_write  # re-exported for callers
+from gdexplorer.core.safe_write import paired_targets, text_writer, write_files
 
 
 def row_columns(variables: Sequence[str], state_slots: Sequence[str]) -> tuple[str, ...]:
@@ -68,6 +69,14 @@ class Trajectory:
             self._buffer = grown
         self._buffer[self._length : needed] = rows
         self._length = needed
+
+    def adopt(self, rows: np.ndarray) -> None:
+        """Take ``rows`` (float64, one column per name) as the table of this empty trajectory,
+        without a copy (a file just read: no second array of its size)."""
+        if self._length or rows.ndim != 2 or rows.shape[1] != len(self.columns):
+            raise ValueError("adopt needs an empty trajectory and rows of its columns")
+        self._buffer = np.ascontiguousarray(rows, dtype=float)
+        self._length = len(rows)
 
     @property
     def rows(self) -> np.ndarray:
@@ -137,56 +146,121 @@ def trajectory_table(trajectory: Trajectory) -> tuple[list[str], np.ndarray]:
 
 
 def write_csv(
-    trajectory: Trajectory, path: str | os.PathLike, settings: dict | None = None
+    trajectory: Trajectory,
+    path: str | os.PathLike,
+    settings: dict | None = None,
+    engine: str | None = None,
 ) -> Path:
-    """Write the trajectory (and ``settings`` to ``<name>.json`` beside it), atomically.
+    """Write the trajectory (and ``settings`` to ``<name>.json`` beside it) as a pair.
 
-    Floats are written with ``repr`` so they read back bit for bit. On failure the existing
-    files are left as they were and an :class:`ExportError` says why.
+    Floats are written in their shortest exact form, so they read back bit for bit. Both files
+    are written through :mod:`gdexplorer.core.safe_write`: a target that is not a regular file
+    or a name ending in ``.json`` is refused, and on any failure neither old file changes
+    (ExportError says why).
     """
-    target = Path(path)
     header, table = trajectory_table(trajectory)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    for row in table:
-        writer.writerow([str(int(row[0])), *(float_text(x) for x in row[1:])])
-    atomic_write(target, buffer.getvalue())
-    if settings is not None:
-        atomic_write(target.with_suffix(".json"), json.dumps(settings, indent=2) + "\n")
+    columns: list[np.ndarray] = [np.arange(len(table), dtype=np.int64), *table[:, 1:].T]
+
+    def write_rows(handle: BinaryIO) -> None:
+        write_table(handle, header, columns, engine=engine)
+
+    if settings is None:
+        return write_files([(path, write_rows)])[0]
+    target, settings_path = paired_targets(path)
+    settings_text = json.dumps(settings, indent=2) + "\n"
+    write_files([(target, write_rows), (settings_path, text_writer(settings_text))])
     return target
 
 
-def float_text(value: float) -> str:
-    return repr(float(value)) if math.isfinite(value) else ("nan" if math.isnan(value) else "")
-
-
-def atomic_write(target: Path, text: str) -> None:
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise ExportError(f"cannot write {target}: the folder {directory} does not exist")
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    except OSError as error:
-        raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except OSError as error:
-        Path(temp_name).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {target}: {error.strerror or error}") from None
-
-
-def read_csv(path: str | os.PathLike) -> tuple[list[str], np.ndarray]:
+def read_csv(path: str | os.PathLike, engine: str | None = None) -> tuple[list[str], np.ndarray]:
     """Read a CSV written by :func:`write_csv`: its header and float table."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader)
-            table = [[float(x) if x else math.nan for x in row] for row in reader if row]
-    except (OSError, StopIteration, ValueError) as error:
-        raise ExportError(f"cannot read {path}: {error}") from None
-    return header, np.asarray(table, dtype=float).reshape(-1, len(header))
+    return read_table(path, engine=engine)
+
+
+DERIVED_COLUMNS = ("iteration", "grad_norm", "step_norm")
+"""Columns of the CSV that a trajectory does not store (they are computed for the reader)."""
+
+
+def read_trajectory_csv(
+    path: str | os.PathLike, state_slots: tuple[str, ...] | None = None, engine: str | None = None
+) -> Trajectory:
+    """The trajectory of a CSV written by :func:`write_csv` (see :func:`trajectory_from_table`).
+
+    The stored columns are read straight into the trajectory's own array (the derived ones
+    skipped), so the peak memory is about the size of the trajectory.
+    """
+    header = first_line(path)
+    if not header:
+        read_table(path, engine=engine)  # says why the file cannot be read
+    variables, slots, extras, has_steps = _layout(header, state_slots)
+    trajectory = Trajectory(variables, slots, extras, capacity=0)
+    if has_steps and not set(DERIVED_COLUMNS) & set(trajectory.columns):
+        names, table = read_table(path, skip=DERIVED_COLUMNS, engine=engine)
+        if tuple(names) == trajectory.columns:
+            trajectory.adopt(table)
+            return trajectory
+    return trajectory_from_table(*read_csv(path, engine=engine), state_slots=state_slots)
+
+
+def trajectory_from_table(
+    header: list[str], table: np.ndarray, state_slots: tuple[str, ...] | None = None
+) -> Trajectory:
+    """Rebuild a Trajectory from the columns of a CSV written by :func:`write_csv`.
+
+    The state slots are the variant's (when the settings are known) or recognized by their
+    names. A CSV from a version that wrote no ``step_<v>`` columns gets its steps recomputed
+    from the points.
+    """
+    variables, slots, extras, has_steps = _layout(header, state_slots)
+    d = len(variables)
+    points = table[:, 1 : d + 1]
+    if has_steps:
+        steps, state_at = table[:, 2 * d + 4 : 3 * d + 4], 3 * d + 4
+    else:
+        steps, state_at = np.zeros_like(points), 2 * d + 4
+        steps[1:] = np.diff(points, axis=0)
+    rows = np.column_stack([points, table[:, d + 1 : 2 * d + 2], steps, table[:, state_at:]])
+    trajectory = Trajectory(variables, slots, extras, len(table))
+    trajectory.append(rows)
+    return trajectory
+
+
+def _layout(
+    header: list[str], state_slots: tuple[str, ...] | None
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]:
+    """Variables, state slots, extra columns and whether the steps are there, from a header."""
+    if not header or header[0] != "iteration" or "f" not in header or "step_norm" not in header:
+        raise ExportError("this CSV is not a trajectory exported by gdexplorer")
+    variables = tuple(header[1 : header.index("f")])
+    d = len(variables)
+    if not variables or header[d + 2 : 2 * d + 4] != [
+        *(f"grad_{v}" for v in variables),
+        "grad_norm",
+        "step_norm",
+    ]:
+        raise ExportError("this CSV is not a trajectory exported by gdexplorer")
+    rest = header[2 * d + 4 :]
+    has_steps = rest[:d] == [f"step_{v}" for v in variables]
+    if has_steps:
+        rest = rest[d:]
+    slots = state_slots if state_slots is not None else slots_by_name(rest, variables)
+    slot_columns = [f"{slot}_{v}" for slot in slots for v in variables]
+    if rest[: len(slot_columns)] != slot_columns:
+        raise ExportError("the CSV's optimizer columns do not match its settings file")
+    return variables, tuple(slots), tuple(rest[len(slot_columns) :]), has_steps
+
+
+def slots_by_name(columns: list[str], variables: tuple[str, ...]) -> tuple[str, ...]:
+    """The optimizer state slots whose ``<slot>_<v>`` column groups lead ``columns``."""
+    slots = []
+    d = len(variables)
+    for first in range(0, len(columns) - d + 1, d):
+        group = columns[first : first + d]
+        suffix = f"_{variables[0]}"
+        if not group[0].endswith(suffix):
+            break
+        slot = group[0][: -len(suffix)]
+        if group != [f"{slot}_{v}" for v in variables]:
+            break
+        slots.append(slot)
+    return tuple(slots)

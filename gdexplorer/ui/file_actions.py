@@ -1,100 +1,32 @@
 """The File menu: open settings, open and export trajectories, export the plot.
 
 Every action takes an optional path (tests and drag-and-drop give one; otherwise a file dialog
-asks). Writing goes through the core's atomic ``write_csv``; any failure becomes one sentence in
+asks). Reading and writing are the core's (``trajectory_files``, ``write_csv``, which writes
+the CSV and its settings as a safe pair); any failure becomes one sentence in
 the window (``reported``), and nothing already shown or saved is lost.
 """
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, QSettings, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from gdexplorer.core.budgets import (
-    JSON_FILE_LIMIT,
-    RUNS_FILE_LIMIT,
-    check_regular_file,
-    read_regular_file,
-)
-from gdexplorer.core.checks import parse_json
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.data_export import is_data_csv_header, read_data_csv, write_data_csv
-from gdexplorer.core.engine import Run, make_run
-from gdexplorer.core.errors import ExportError, GdxError
-from gdexplorer.core.trajectory import Trajectory, read_csv, write_csv
+from gdexplorer.core.csv_table import first_line as first_line  # moved to the core
+from gdexplorer.core.data_export import write_data_csv
+from gdexplorer.core.errors import GdxError
+from gdexplorer.core.safe_write import with_default_suffix
+from gdexplorer.core.trajectory import Trajectory, write_csv
+from gdexplorer.core.trajectory import trajectory_from_table as trajectory_from_table  # moved
+from gdexplorer.core.trajectory_files import open_trajectory_csv, read_settings
 
 SETTINGS_FILTER = "Settings (*.json);;All files (*)"
 CSV_FILTER = "Trajectory CSV (*.csv);;All files (*)"
 PNG_FILTER = "PNG image (*.png)"
 _LAST_FOLDER_KEY = "files/last_folder"
-
-
-def read_settings(path: str | Path) -> RunConfig:
-    """The validated RunConfig stored in a settings JSON (ours, or one beside a CSV)."""
-    content = read_regular_file(path, JSON_FILE_LIMIT, "the settings file", ExportError)
-    data = parse_json(content, f"{path} (a settings file)")
-    if not isinstance(data, dict):
-        raise ExportError(f"{path} is not a settings file of gdexplorer")
-    config = RunConfig.from_dict(data)
-    config.validated()
-    return config
-
-
-def first_line(path: str | Path) -> list[str]:
-    """The header of a CSV file (empty when it cannot be read: the full read says why)."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except (OSError, UnicodeDecodeError):
-        return []
-
-
-def trajectory_from_table(
-    header: list[str], table: np.ndarray, state_slots: tuple[str, ...] | None = None
-) -> Trajectory:
-    """Rebuild a Trajectory from the columns of an exported CSV.
-
-    The CSV holds norms instead of steps, so the steps are recomputed from the points. The
-    state slots are the variant's (when the settings are known) or recognized by their names.
-    """
-    if not header or header[0] != "iteration" or "f" not in header or "step_norm" not in header:
-        raise ExportError("this CSV is not a trajectory exported by gdexplorer")
-    variables = tuple(header[1 : header.index("f")])
-    d = len(variables)
-    rest = header[2 * d + 4 :]
-    if not variables or header[d + 2 : 2 * d + 2] != [f"grad_{v}" for v in variables]:
-        raise ExportError("this CSV is not a trajectory exported by gdexplorer")
-    slots = state_slots if state_slots is not None else _slots_by_name(rest, variables)
-    slot_columns = [f"{slot}_{v}" for slot in slots for v in variables]
-    if rest[: len(slot_columns)] != slot_columns:
-        raise ExportError("the CSV's optimizer columns do not match its settings file")
-    points = table[:, 1 : d + 1]
-    steps = np.zeros_like(points)
-    steps[1:] = np.diff(points, axis=0)
-    rows = np.column_stack([points, table[:, d + 1 : 2 * d + 2], steps, table[:, 2 * d + 4 :]])
-    trajectory = Trajectory(variables, slots, tuple(rest[len(slot_columns) :]), len(table))
-    trajectory.append(rows)
-    return trajectory
-
-
-def _slots_by_name(columns: list[str], variables: tuple[str, ...]) -> tuple[str, ...]:
-    slots = []
-    d = len(variables)
-    for first in range(0, len(columns) - d + 1, d):
-        group = columns[first : first + d]
-        suffix = f"_{variables[0]}"
-        if not group[0].endswith(suffix):
-            break
-        slot = group[0][: -len(suffix)]
-        if group != [f"{slot}_{v}" for v in variables]:
-            break
-        slots.append(slot)
-    return tuple(slots)
 
 
 class FileActions(QObject):
@@ -177,18 +109,7 @@ class FileActions(QObject):
         if not path:
             return False
         try:
-            check_regular_file(path, RUNS_FILE_LIMIT, "the trajectory file", ExportError)
-            run = self._run_beside(Path(path))
-            if is_data_csv_header(first_line(path)):
-                if run is None or not run.config.data:
-                    raise ExportError(
-                        "this CSV is from a run on data: open it with the settings file "
-                        f"{Path(path).with_suffix('.json').name} beside it"
-                    )
-                trajectory = read_data_csv(path, run)
-            else:
-                slots = run.variant.state_slots if run is not None else None
-                trajectory = trajectory_from_table(*read_csv(path), state_slots=slots)
+            trajectory, run = open_trajectory_csv(path)
         except GdxError as error:
             self.reported.emit(f"Could not open the trajectory: {error}")
             return False
@@ -222,6 +143,7 @@ class FileActions(QObject):
         path = path or self._ask_save("Export plot", PNG_FILTER, "plot.png")
         if not path:
             return False
+        path = with_default_suffix(path, ".png")
         try:
             self._plot.export_png(path)
         except GdxError as error:
@@ -239,13 +161,6 @@ class FileActions(QObject):
             return self.open_trajectory(path)
         self.reported.emit(f"Drop a settings .json or a trajectory .csv, not {Path(path).name}")
         return False
-
-    def _run_beside(self, csv_path: Path) -> Run | None:
-        """The (unstarted) Run of the settings file written beside a CSV, if there is one."""
-        settings = csv_path.with_suffix(".json")
-        if not settings.is_file():
-            return None
-        return make_run(read_settings(settings))
 
     def _ask_open(self, title: str, filters: str) -> str:
         path, _ = QFileDialog.getOpenFileName(self._parent_widget, title, self._folder(), filters)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
+from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtWidgets import QWidget
 
 from gdexplorer.core.errors import ExportError
+from gdexplorer.core.safe_write import checked_target, write_files
 
 
 def png_target(path: str | os.PathLike) -> Path:
@@ -39,26 +40,18 @@ def png_target(path: str | os.PathLike) -> Path:
 def save_widget_png(widget: QWidget, path: str | os.PathLike) -> Path:
     """Render ``widget`` to ``path`` as a PNG (``.png`` added when the name has none).
 
-    The image is written to a temporary file beside the target and moved over it with
-    ``os.replace``, so a failure (missing folder, full disk, unwritable file) raises an
-    :class:`ExportError` a student can read and leaves any existing file as it was.
+    The image is encoded in memory and written through :mod:`gdexplorer.core.safe_write`, so
+    a target that is not a regular file is refused, a failure (missing folder, full disk,
+    unwritable file) raises an :class:`ExportError` a student can read, and any existing file
+    is left as it was.
     """
-    target = png_target(path)
-    directory = target.parent
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".png", dir=directory)
-        os.close(handle)
-    except OSError as error:
-        raise ExportError(f"cannot save {target}: {error.strerror or error}") from None
-    try:
-        if not widget.grab().save(temp, "PNG"):
-            raise ExportError(f"cannot save {target}: writing the image failed")
-        os.replace(temp, target)
-    except OSError as error:
-        raise ExportError(f"cannot save {target}: {error.strerror or error}") from None
-    finally:
-        Path(temp).unlink(missing_ok=True)
-    return target
+    target = checked_target(png_target(path))  # before rendering: what is wrong with the name
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not widget.grab().save(buffer, "PNG"):
+        raise ExportError(f"cannot save {target}: encoding the image failed")
+    image = bytes(buffer.data().data())
+    return write_files([(target, lambda handle: handle.write(image))])[0]
 
 
 def drop_offscreen_chatter(_mode, _context, message: str) -> None:

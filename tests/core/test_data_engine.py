@@ -195,7 +195,9 @@ def test_a_small_step_stops_the_run():
 def test_divergence_keeps_the_finite_rows_and_says_so():
     trajectory, outcome = run_to_end(ARTICLES.replace(learning_rate=1.0))
     assert outcome.reason is StopReason.DIVERGED
-    assert outcome.message.startswith(f"Diverged at update {outcome.iterations + 1:,}")
+    assert outcome.iterations == len(trajectory) - 1
+    assert outcome.message.startswith(f"Diverged after {outcome.iterations:,} updates")
+    assert "lr = 1 is above 2/L" in outcome.message
     assert len(trajectory) == outcome.iterations + 1
     assert np.all(np.isfinite(trajectory.rows[1:]))
 

@@ -81,9 +81,12 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> RunConfig:
-        """Rebuild a config from :meth:`to_dict` output; unknown keys are an error."""
+        """Rebuild a config from :meth:`to_dict` output; unknown keys are an error.
+
+        ``outcome`` (how the exported run ended, written for people) is ignored.
+        """
         fields = {f.name: f for f in dataclasses.fields(cls)}
-        body = {k: v for k, v in data.items() if k != "format"}
+        body = {k: v for k, v in data.items() if k not in ("format", "outcome")}
         unknown = sorted(set(body) - set(fields))
         if unknown:
             raise ConfigError(f"unknown setting(s) in the file: {', '.join(unknown)}")

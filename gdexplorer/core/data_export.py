@@ -74,18 +74,21 @@ def write_data_csv(
     path: str | os.PathLike,
     config: RunConfig,
     schedule: BatchSchedule | None = None,
+    settings: dict | None = None,
 ) -> Path:
     """Write the CSV and ``<name>.json`` (the settings); ExportError if it cannot.
 
     ``schedule`` is the run's :class:`BatchSchedule`; without it the schedule is rebuilt from
-    ``config`` (which reads the dataset again to count its examples).
+    ``config`` (which reads the dataset again to count its examples). ``settings`` replaces
+    ``config.to_dict()`` in the JSON (e.g. with the run's outcome added).
     """
     if schedule is None:
         n_examples = len(load_dataset(config.data or ""))
         schedule = BatchSchedule(n_examples, config.batch_size, config.seed)
     target = Path(path)
     atomic_write(target, data_csv_text(trajectory, schedule))
-    atomic_write(target.with_suffix(".json"), json.dumps(config.to_dict(), indent=2) + "\n")
+    settings = settings if settings is not None else config.to_dict()
+    atomic_write(target.with_suffix(".json"), json.dumps(settings, indent=2) + "\n")
     return target
 
 

@@ -165,11 +165,24 @@ def _check_convergence(outcome: Outcome, facts: RunFacts) -> Outcome:
     norm = float(np.linalg.norm(exact))
     if norm < cfg.tol_grad:
         return outcome
-    lost = precision_loss(facts.objective, point, exact, cfg.gradient, cfg.h)
     name = GRADIENT_NAMES[cfg.gradient]
     done = f"after {outcome.iterations:,} {facts.noun}"
+    if not np.isfinite(norm):
+        text = (
+            f"Stopped {done} where the {name} gradient is small but the exact gradient is not "
+            "defined (a kink or a singular point of f)"
+        )
+        return Outcome(outcome.reason, outcome.iterations, text)
+    lost = precision_loss(facts.objective, point, exact, cfg.gradient, cfg.h)
+    growth = steps_growth(facts.tail)
+    if lost is not None and growth is not None:  # the root cause: the run was diverging
+        text = f"Diverging {done}: {_growth_words(facts.tail, growth, facts.noun)}"
+        text += f"{_cause(facts, facts.tail)}; then the {name} gradient lost all precision {lost}"
+        return Outcome(StopReason.DIVERGED, outcome.iterations, text, outcome.reason)
     if lost is not None:
         text = f"Not converged {done}: the {name} gradient lost all precision {lost}"
+        if falls_without_bound(facts.tail):
+            text += "; f fell at every step to here, so it may be unbounded below"
         return Outcome(StopReason.PRECISION_LOST, outcome.iterations, text, outcome.reason)
     if outcome.reason is StopReason.STEP_SMALL:
         return outcome  # the steps really were that short; the gradient is resolved
@@ -219,8 +232,9 @@ def precision_loss(
 
 
 def falls_without_bound(tail: RunTail) -> bool:
-    """f fell at every step of the tail (at least 3 rows) and ended below its start."""
-    values = tail.values
+    """f (the objective minimized) fell at every step of the last half of the tail (at least
+    3 rows) and ended below its start."""
+    values = tail.values[len(tail.values) // 2 :]
     if len(values) < 3:
         return False
     return bool(np.all(np.diff(values) <= 0) and values[-1] < tail.start_value)
@@ -252,19 +266,24 @@ def _explain_overflow(outcome: Outcome, facts: RunFacts) -> Outcome:
 def steps_growth(tail: RunTail, stochastic: bool = False) -> float | None:
     """How much the steps grew across the tail, when that is divergence; else None.
 
-    Divergence here is: at least 16 rows, the largest step of the last quarter of the tail is
-    ``GROWTH_FACTOR`` (``STOCHASTIC_GROWTH_FACTOR`` for mini-batches) times that of the first
-    quarter, and f (the objective minimized) ended above its start and above every value of the
-    first quarter. Decaying or bounded oscillations, and noise, fail one of these.
+    Divergence here is: at least 16 rows; the largest step of each quarter of the tail larger
+    than that of the quarter before, the last one ``GROWTH_FACTOR`` (``STOCHASTIC_GROWTH_FACTOR``
+    for mini-batches) times the first; and f (the objective minimized) ended above its start and
+    above every value of the first quarter. Decaying, bounded or transient oscillations, and
+    noise, fail one of these.
     """
     rows = len(tail.rows)
     if rows < 16:
         return None
     quarter = rows // 4
     steps, values = tail.step_norms, tail.values
-    early, late = float(np.max(steps[:quarter])), float(np.max(steps[-quarter:]))
+    peaks = [float(np.max(steps[i * quarter : (i + 1) * quarter])) for i in range(3)]
+    peaks.append(float(np.max(steps[-quarter:])))
+    early, late = peaks[0], peaks[-1]
     needed = STOCHASTIC_GROWTH_FACTOR if stochastic else GROWTH_FACTOR
-    if not (late > needed * early and late > 0):
+    if not (
+        late > needed * early and all(a < b for a, b in zip(peaks[:-1], peaks[1:], strict=True))
+    ):
         return None
     if not (values[-1] > tail.start_value and values[-1] > np.max(values[:quarter])):
         return None

@@ -233,8 +233,8 @@ def precision_loss(
 
 def falls_without_bound(tail: RunTail) -> bool:
     """f (the objective minimized) fell at every step of the last half of the tail (at least
-    3 rows) and ended below its start."""
-    values = tail.values[len(tail.values) // 2 :]
+    its last 3 rows) and ended below its start."""
+    values = tail.values[-max(3, len(tail.values) // 2) :]
     if len(values) < 3:
         return False
     return bool(np.all(np.diff(values) <= 0) and values[-1] < tail.start_value)

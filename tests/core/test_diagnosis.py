@@ -16,6 +16,7 @@ import pytest
 
 from gdexplorer.cli import main
 from gdexplorer.core.config import RunConfig
+from gdexplorer.core.curvature import constant_curvature, largest_curvature
 from gdexplorer.core.diagnosis import TAIL_ROWS, RunTail
 from gdexplorer.core.engine import DIVERGENCE_LIMIT, StopReason, run_to_end
 from gdexplorer.core.errors import ConfigError
@@ -280,3 +281,20 @@ def test_the_exported_settings_carry_the_outcome_and_read_back_without_it(tmp_pa
     assert config == RunConfig.from_dict({k: v for k, v in settings.items() if k != "outcome"})
     _, again = run_to_end(config)
     assert settings_with_outcome(config, again) == settings
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("maximize", [False, True])
+def test_curvature_is_the_largest_hessian_eigenvalue(seed: int, maximize: bool) -> None:
+    rng = np.random.default_rng(seed)
+    a, b, c = (float(v) for v in rng.uniform(-3, 3, size=3))
+    quadratic = build_objective(f"{a!r}*x^2 + {b!r}*x*y + {c!r}*y^2 + x")
+    hessian = np.array([[2 * a, b], [b, 2 * c]]) * (-1 if maximize else 1)
+    expected = np.linalg.eigvalsh(hessian)[-1]
+    assert constant_curvature(quadratic, maximize) == pytest.approx(expected, rel=1e-12)
+    quartic = build_objective("x^4 + x*y + y^2")
+    assert constant_curvature(quartic, maximize) is None
+    point = rng.uniform(-2, 2, size=2)
+    exact = np.array([[12 * point[0] ** 2, 1.0], [1.0, 2.0]]) * (-1 if maximize else 1)
+    found = largest_curvature(quartic, point, maximize)
+    assert found == pytest.approx(np.linalg.eigvalsh(exact)[-1], rel=1e-6, abs=1e-6)

@@ -103,10 +103,10 @@ class RunTail:
         """Take in the next rows of the trajectory (row 0 is already known)."""
         if len(rows) == 0:
             return
-        objective = self.sign * rows[:, self.dimension]
-        lowest = int(np.argmin(objective))
-        if objective[lowest] < self.best_value:
-            self.best_value = float(objective[lowest])
+        values = rows[:, self.dimension]  # a strided view: no copy, no multiplication
+        lowest = int(np.argmin(values) if self.sign > 0 else np.argmax(values))
+        if self.sign * values[lowest] < self.best_value:
+            self.best_value = self.sign * float(values[lowest])
             self.best_index = self.count + lowest
             self.best_point = rows[lowest, : self.dimension].copy()
         self.rows = np.concatenate([self.rows, rows[-TAIL_ROWS:]])[-TAIL_ROWS:]

@@ -152,7 +152,37 @@ def diagnose(outcome: Outcome, facts: RunFacts) -> Outcome:
         growth = steps_growth(facts.tail, facts.stochastic)
         if growth is not None:
             return _diverging(outcome, facts, growth)
+        if not facts.stochastic and keeps_falling(facts.tail):
+            return _still_falling(outcome, facts)
     return outcome
+
+
+def keeps_falling(tail: RunTail) -> bool:
+    """At the iteration limit: f fell at every recent step, by more than ten times its start's
+    size (plus 1) in all, with steps that are not shrinking (the last quarter's largest at least
+    half the first quarter's). It may be unbounded."""
+    rows = len(tail.rows)
+    if rows < 16 or not falls_without_bound(tail):
+        return False
+    steps, quarter = tail.step_norms, rows // 4
+    fell = tail.start_value - tail.values[-1]
+    return bool(
+        np.max(steps[-quarter:]) >= 0.5 * np.max(steps[:quarter])
+        and fell > 10 * (1 + abs(tail.start_value))
+    )
+
+
+def _still_falling(outcome: Outcome, facts: RunFacts) -> Outcome:
+    low, other, verb = ("below", "Maximize", "fell")
+    if facts.config.maximize:
+        low, other, verb = ("above", "Minimize", "rose")
+    subject = "the loss" if facts.config.data else "f"
+    value = facts.tail.rows[-1, facts.tail.dimension]
+    text = (
+        f"{outcome.message}: {subject} {verb} at every step, to {value:.3g}, with steps that are "
+        f"not shrinking — it may be unbounded {low} (did you mean {other}?)"
+    )
+    return Outcome(outcome.reason, outcome.iterations, text)
 
 
 # -- convergence that is not -----------------------------------------------------------------

@@ -109,6 +109,9 @@ def assert_message_is_true(config: RunConfig, trajectory, outcome) -> None:
         assert f"h = {config.h:g}" in message
     if outcome.reason is StopReason.GRADIENT_SMALL:
         assert np.linalg.norm(trajectory.gradients[last]) < config.tol_grad
+    if "may be unbounded" in message:
+        values = _objective_sign(config) * trajectory.values
+        assert np.all(np.diff(values[-16:]) <= 0) and values[-1] < values[0] - 10
     assert_nothing_plain_is_missed(config, trajectory, outcome)
 
 
@@ -246,6 +249,21 @@ def test_adaptive_variants_never_claim_a_two_over_l_limit(variant: str) -> None:
     trajectory, outcome = run_to_end(config.replace(iterations=300))
     assert_message_is_true(config.replace(iterations=300), trajectory, outcome)
     assert "is above 2/L" not in outcome.message
+
+
+@pytest.mark.parametrize("variant", ["gd", "momentum", "nesterov", "rmsprop", "adam"])
+def test_at_the_limit_an_f_that_keeps_falling_may_be_unbounded(variant: str) -> None:
+    config = RunConfig("x + y^2", (1.0, 1.0), variant=variant, learning_rate=0.1)
+    trajectory, outcome = run_to_end(config)
+    assert outcome.reason is StopReason.MAX_ITERATIONS and len(trajectory) == 1001
+    assert_message_is_true(config, trajectory, outcome)
+    assert outcome.message.startswith(
+        f"Stopped after 1,000 iterations without converging: f fell at every step, to "
+        f"{trajectory.values[-1]:.3g}, with steps that are not shrinking — it may be unbounded "
+        "below (did you mean Maximize?)"
+    )
+    _, slow = run_to_end(config.replace(function="(1 - x)^2 + 100(y - x^2)^2", start=(-1.5, 2)))
+    assert "unbounded" not in slow.message  # Rosenbrock's slow crawl is bounded below
 
 
 # -- the evidence the runs keep -------------------------------------------------------------

@@ -199,20 +199,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
     trajectory, outcome = run_to_end(config)
     print(summarize(config, trajectory, outcome))
     if args.output is not None:
-        path = _write_output(trajectory, args.output, config)
+        path = _write_output(trajectory, args.output, config, outcome)
         print(f"Wrote {len(trajectory):,} rows to {path} (settings in {path.with_suffix('.json')})")
     return 0
 
 
-def _write_output(trajectory, path: str, config: RunConfig):
-    """The CSV (with its settings JSON beside it); a run on data also records its batches."""
+def _write_output(trajectory, path: str, config: RunConfig, outcome=None):
+    """The CSV (with its settings JSON, and how the run ended, beside it); a run on data also
+    records its batches."""
+    from gdexplorer.core.summary import settings_with_outcome
+
+    settings = settings_with_outcome(config, outcome)
     if config.data:
         from gdexplorer.core.data_export import write_data_csv
 
-        return write_data_csv(trajectory, path, config)
+        return write_data_csv(trajectory, path, config, settings=settings)
     from gdexplorer.core.trajectory import write_csv
 
-    return write_csv(trajectory, path, settings=config.to_dict())
+    return write_csv(trajectory, path, settings=settings)
 
 
 def _cmd_window(args: argparse.Namespace) -> int:

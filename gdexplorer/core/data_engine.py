@@ -47,6 +47,7 @@ from gdexplorer.core.budgets import check_recorded_rows
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data import load_dataset, split_columns, standardize
 from gdexplorer.core.data_objective import DataObjective, build_data_objective
+from gdexplorer.core.diagnosis import RunFacts, RunTail, diagnose
 from gdexplorer.core.engine import (
     BATCH_SECONDS,
     DIVERGENCE_LIMIT,
@@ -186,6 +187,7 @@ class DataRun:
         chunk = 16
         last_emit = time.perf_counter()
         gate = ResumeGate(resume)
+        tail = RunTail(self.first_row, self.objective.dimension, self.config.maximize)
         while reason is None and loop.done < self.total_updates:
             gate.wait()
             if cancel is not None and cancel.is_set():
@@ -197,13 +199,24 @@ class DataRun:
             chunk = next_chunk(chunk, time.perf_counter() - began, largest=1 << 14)
             if time.perf_counter() - last_emit >= batch_seconds:
                 block = np.concatenate(pending)
+                tail.observe(block[1:] if emitted == 0 else block)
                 yield Batch(emitted, block)
                 emitted += len(block)
                 pending = []
                 last_emit = time.perf_counter()
         if pending:
-            yield Batch(emitted, np.concatenate(pending))
-        self.outcome = self._describe(reason or StopReason.MAX_ITERATIONS, loop.done)
+            block = np.concatenate(pending)
+            tail.observe(block[1:] if emitted == 0 else block)
+            yield Batch(emitted, block)
+        outcome = self._describe(reason or StopReason.MAX_ITERATIONS, loop.done)
+        self.outcome = diagnose(outcome, self._facts(tail))
+
+    def _facts(self, tail: RunTail) -> RunFacts:
+        """The evidence for the diagnosis; mini-batches are noisy, so they count as such."""
+        return RunFacts(
+            self.config, self.objective, self.variant, self.hyperparameters, tail,
+            noun="updates", stochastic=self.schedule.shuffled,
+        )  # fmt: skip
 
     def _describe(self, reason: StopReason, done: int) -> Outcome:
         cfg = self.config
@@ -215,11 +228,12 @@ class DataRun:
         elif reason is StopReason.STEP_SMALL:
             text = f"Converged: the step was shorter than {cfg.tol_step:g} after {done:,} updates"
         elif reason is StopReason.DIVERGED:
-            text = f"Diverged at update {done + 1:,} — the learning rate is probably too large"
+            text = f"Diverged after {done:,} updates: the next update overflowed"
         elif reason is StopReason.UNDEFINED:
             text = (
-                f"Left the loss's domain at update {done + 1:,} (the loss or its gradient is not "
-                "defined there for some example) — try a smaller learning rate or another start"
+                f"Left the loss's domain after {done:,} updates: the next update reached a point "
+                "where the loss or its gradient is not defined for some example — try a smaller "
+                "learning rate or another start"
             )
         elif cfg.epochs and done == cfg.epochs * self.schedule.updates_per_epoch:
             epochs = f"{cfg.epochs:,} epoch{'s' if cfg.epochs != 1 else ''}"

@@ -85,12 +85,14 @@ def write_data_csv(
     config: RunConfig,
     schedule: BatchSchedule | None = None,
     engine: str | None = None,
+    settings: dict | None = None,
 ) -> Path:
     """Write the CSV and ``<name>.json`` (the settings) as a pair; ExportError if it cannot.
 
     ``schedule`` is the run's :class:`BatchSchedule`; without it the schedule is rebuilt from
-    ``config`` (which reads the dataset again to count its examples). The targets are checked
-    and written as :func:`gdexplorer.core.trajectory.write_csv` does.
+    ``config`` (which reads the dataset again to count its examples). ``settings`` replaces
+    ``config.to_dict()`` in the JSON (e.g. with the run's outcome added). The targets are
+    checked and written as :func:`gdexplorer.core.trajectory.write_csv` does.
     """
     target, settings_path = paired_targets(path)
     if schedule is None:
@@ -102,8 +104,10 @@ def write_data_csv(
     def write_rows(handle: BinaryIO) -> None:
         write_table(handle, header, columns, blank, engine)
 
-    settings = text_writer(json.dumps(config.to_dict(), indent=2) + "\n")
-    write_files([(target, write_rows), (settings_path, settings)])
+    content = settings if settings is not None else config.to_dict()
+    write_files(
+        [(target, write_rows), (settings_path, text_writer(json.dumps(content, indent=2) + "\n"))]
+    )
     return target
 
 

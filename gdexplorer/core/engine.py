@@ -14,7 +14,6 @@ import time
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,8 +21,9 @@ import numpy as np
 from gdexplorer.core import codegen
 from gdexplorer.core.budgets import check_recorded_rows
 from gdexplorer.core.config import RunConfig
+from gdexplorer.core.diagnosis import Outcome, RunFacts, RunTail, StopReason, diagnose
 from gdexplorer.core.errors import ConfigError
-from gdexplorer.core.gradients import make_gradient
+from gdexplorer.core.gradients import check_step_at_start, make_gradient
 from gdexplorer.core.objective import Objective, build_objective, format_point
 from gdexplorer.core.optimizers import Variant, get_variant
 from gdexplorer.core.trajectory import Trajectory, row_columns
@@ -37,28 +37,6 @@ DIVERGENCE_LIMIT = 1e100
 BATCH_SECONDS = 1 / 30
 RESUME_WAIT = 0.05
 RESUME_HOLDOFF = 0.2
-
-
-class StopReason(StrEnum):
-    MAX_ITERATIONS = "max_iterations"
-    GRADIENT_SMALL = "gradient_small"
-    STEP_SMALL = "step_small"
-    DIVERGED = "diverged"
-    UNDEFINED = "undefined"
-    CANCELLED = "cancelled"
-
-    @property
-    def converged(self) -> bool:
-        return self in (StopReason.GRADIENT_SMALL, StopReason.STEP_SMALL)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """Why a run stopped, after how many updates, in words."""
-
-    reason: StopReason
-    iterations: int
-    message: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +67,7 @@ class Run:
         variables = self.objective.variables
         start = checked_start(self.config.start, variables, "function", "variable")
         where = format_point(variables, start)
+        check_step_at_start(self.config.gradient, self.config.h, start)
         value = float(self.objective.value(start))
         if np.isinf(value):  # a huge start, or exp(1000): not outside the domain
             raise ConfigError(f"f overflows at the start point ({where}); choose a nearer start")
@@ -143,6 +122,7 @@ class Run:
         chunk = 64
         last_emit = time.perf_counter()
         gate = ResumeGate(resume)
+        tail = RunTail(first, d, cfg.maximize)
         while code == codegen.RAN_ALL and done < cfg.iterations:
             gate.wait()
             if cancel is not None and cancel.is_set():
@@ -156,18 +136,26 @@ class Run:
             done += (len(pending) - before) // ncols
             chunk = next_chunk(chunk, time.perf_counter() - began)
             if time.perf_counter() - last_emit >= batch_seconds:
-                yield self._batch(emitted, pending, ncols)
+                yield self._batch(emitted, pending, ncols, tail)
                 emitted += len(pending) // ncols
                 pending = array("d")
                 last_emit = time.perf_counter()
         if pending:
-            yield self._batch(emitted, pending, ncols)
+            yield self._batch(emitted, pending, ncols, tail)
         cancelled = code == codegen.RAN_ALL and done < cfg.iterations
-        self.outcome = describe_outcome(code, done, cfg, cancelled)
+        overflowed = np.array(state[1 : d + 1]) if code == codegen.NOT_FINITE else None
+        self.outcome = diagnose(
+            describe_outcome(code, done, cfg, cancelled),
+            RunFacts(cfg, self.objective, self.variant, self.hyperparameters, tail,
+                     next_point=overflowed),
+        )  # fmt: skip
 
     @staticmethod
-    def _batch(start: int, flat: array, ncols: int) -> Batch:
-        return Batch(start, np.frombuffer(flat, dtype=float).reshape(-1, ncols).copy())
+    def _batch(start: int, flat: array, ncols: int, tail: RunTail) -> Batch:
+        """The rows as a fresh array; the tail keeps the last of them for the diagnosis."""
+        rows = np.frombuffer(flat, dtype=float).reshape(-1, ncols).copy()
+        tail.observe(rows[1:] if start == 0 else rows)
+        return Batch(start, rows)
 
 
 class ResumeGate:
@@ -232,15 +220,13 @@ def describe_outcome(code: int, done: int, config: RunConfig, cancelled: bool) -
         text = f"Converged: the step was shorter than {config.tol_step:g} after {done:,} iterations"
         return Outcome(StopReason.STEP_SMALL, done, text)
     if code == codegen.NOT_FINITE:
-        hint = "the learning rate is probably too large"
-        if config.maximize:
-            hint = "f may have no maximum, or the learning rate is too large"
-        text = f"Diverged at iteration {done + 1:,} — {hint}"
+        text = f"Diverged after {done:,} iterations: the next update overflowed"
         return Outcome(StopReason.DIVERGED, done, text)
     if code == codegen.UNDEFINED:
         text = (
-            f"Left the function's domain at iteration {done + 1:,} (f or its gradient is not "
-            "defined there) — try a smaller learning rate or another start"
+            f"Left the function's domain after {done:,} iterations: the next update reached a "
+            "point where f or its gradient is not defined — try a smaller learning rate or "
+            "another start"
         )
         return Outcome(StopReason.UNDEFINED, done, text)
     text = f"Stopped after {done:,} iterations without converging"

@@ -40,6 +40,26 @@ def check_gradient_mode(mode: str, h: float) -> str:
     return name
 
 
+def check_step_at_start(mode: str, h: float, start: np.ndarray) -> None:
+    """ConfigError when a finite difference's ``h`` is below machine precision at the start.
+
+    The rule: h must exceed ``np.spacing(max |x_i|)``, the gap between the floats next to the
+    largest coordinate of the start. At or below it, x + h rounds to x (or to its neighbour)
+    and the difference is 0 or pure rounding noise. A good h is about √ε·|x| (1.5e-8·|x|) for
+    a forward difference and ∛ε·|x| (6e-6·|x|) for a central one.
+    """
+    if mode == "symbolic" or start.size == 0:
+        return
+    largest = float(np.max(np.abs(start)))
+    gap = float(np.spacing(largest))
+    if h <= gap:
+        good = (1.5e-8 if mode == "forward" else 6e-6) * max(largest, 1.0)
+        raise ConfigError(
+            f"the finite-difference step h = {h:g} is below machine precision at the start "
+            f"point (the floats near |x| = {largest:g} are {gap:.2g} apart): try h ≈ {good:.1g}"
+        )
+
+
 def make_gradient(objective: Objective, mode: str = "symbolic", h: float = DEFAULT_H) -> GradientFn:
     """A function from points ``(..., d)`` to gradients ``(..., d)``."""
     mode = check_gradient_mode(mode, h)

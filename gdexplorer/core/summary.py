@@ -23,3 +23,19 @@ def summarize(config: RunConfig, trajectory: Trajectory, outcome: Outcome) -> st
         f"to {goal} f = {config.function} from ({start}) "
         f"ended at {point} (iteration {last:,}) with f = {value:.10g} and |∇f| = {norm:.3g}."
     )
+
+
+def settings_with_outcome(config: RunConfig, outcome: Outcome | None) -> dict:
+    """The settings dict written beside an export, with how the run ended when it is known.
+
+    ``"outcome": {"reason", "iterations", "message"}`` is for people (the same text as the
+    command line and the window's status bar); :meth:`RunConfig.from_dict` ignores it.
+    """
+    settings = config.to_dict()
+    if outcome is not None:
+        settings["outcome"] = {
+            "reason": outcome.reason.value,
+            "iterations": outcome.iterations,
+            "message": outcome.message,
+        }
+    return settings

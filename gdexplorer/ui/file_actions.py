@@ -17,8 +17,10 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.csv_table import first_line as first_line  # moved to the core
 from gdexplorer.core.data_export import write_data_csv
+from gdexplorer.core.engine import Outcome
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.safe_write import with_default_suffix
+from gdexplorer.core.summary import settings_with_outcome
 from gdexplorer.core.trajectory import Trajectory, write_csv
 from gdexplorer.core.trajectory import trajectory_from_table as trajectory_from_table  # moved
 from gdexplorer.core.trajectory_files import open_trajectory_csv, read_settings
@@ -51,6 +53,7 @@ class FileActions(QObject):
         self._parent_widget = parent_widget
         self._trajectory: Trajectory | None = None
         self._config: RunConfig | None = None
+        self._outcome: Outcome | None = None
         self._plot = None
         self.open_settings_action = self._action("&Open settings JSON…", "Ctrl+O")
         self.open_settings_action.triggered.connect(self._on_open_settings_triggered)
@@ -90,6 +93,11 @@ class FileActions(QObject):
         """The trajectory on screen and its settings (what Export writes)."""
         self._trajectory = trajectory
         self._config = config
+        self._outcome = None
+
+    def set_outcome(self, outcome: Outcome | None) -> None:
+        """How the run on screen ended: Export writes it beside the settings."""
+        self._outcome = outcome
 
     def open_settings(self, path: str | None = None) -> bool:
         path = path or self._ask_open("Open settings", SETTINGS_FILTER)
@@ -124,10 +132,11 @@ class FileActions(QObject):
         path = path or self._ask_save("Export trajectory", CSV_FILTER, "trajectory.csv")
         if not path:
             return False
-        settings = self._config.to_dict() if self._config is not None else None
+        config = self._config
+        settings = settings_with_outcome(config, self._outcome) if config is not None else None
         try:
-            if self._config is not None and self._config.data:  # a run on data: its batches too
-                written = write_data_csv(self._trajectory, path, self._config)
+            if config is not None and config.data:  # a run on data: its batches too
+                written = write_data_csv(self._trajectory, path, config, settings=settings)
             else:
                 written = write_csv(self._trajectory, path, settings=settings)
         except GdxError as error:

@@ -341,6 +341,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_run_finished(self, outcome: Outcome) -> None:
         self._run_ended(outcome.message)
+        self.files.set_outcome(outcome)
         self._set_progress(outcome.iterations, outcome.iterations)
         self.playback.suggest_speed(outcome.iterations)
 

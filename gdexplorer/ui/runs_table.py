@@ -44,6 +44,8 @@ REASON_TEXT = {
     StopReason.DIVERGED: "diverged",
     StopReason.UNDEFINED: "left f's domain",
     StopReason.CANCELLED: "stopped by you",
+    StopReason.PRECISION_LOST: "gradient lost precision",
+    StopReason.UNBOUNDED: "f unbounded",
 }
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -109,6 +111,8 @@ def _failed(run: RunRecord) -> bool:
     return run.outcome is not None and run.outcome.reason in (
         StopReason.DIVERGED,
         StopReason.UNDEFINED,
+        StopReason.PRECISION_LOST,
+        StopReason.UNBOUNDED,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import numpy as np
@@ -11,7 +12,7 @@ from numeric import assert_close_scaled
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data import get_sample, load_dataset
 from gdexplorer.core.data_engine import BatchSchedule, DataRun
-from gdexplorer.core.engine import StopReason, make_run, run_to_end
+from gdexplorer.core.engine import StopReason, make_run, record, run_to_end
 from gdexplorer.core.errors import ConfigError, DataError
 from gdexplorer.core.optimizers import VARIANTS
 
@@ -197,7 +198,9 @@ def test_a_small_step_stops_the_run():
 def test_divergence_keeps_the_finite_rows_and_says_so():
     trajectory, outcome = run_to_end(ARTICLES.replace(learning_rate=1.0))
     assert outcome.reason is StopReason.DIVERGED
-    assert outcome.message.startswith(f"Diverged at update {outcome.iterations + 1:,}")
+    assert outcome.iterations == len(trajectory) - 1
+    assert outcome.message.startswith(f"Diverged after {outcome.iterations:,} updates")
+    assert "lr = 1 is above 2/L" in outcome.message
     assert len(trajectory) == outcome.iterations + 1
     assert np.all(np.isfinite(trajectory.rows[1:]))
 
@@ -282,3 +285,42 @@ def test_a_non_polynomial_loss_that_blows_up_at_the_first_update_keeps_the_start
     trajectory, outcome = run_to_end(config)
     assert outcome.reason is StopReason.DIVERGED and outcome.iterations == 0
     assert len(trajectory) == 1
+
+
+def test_batch_gradient_descent_that_grows_is_diverging_before_it_overflows():
+    trajectory, outcome = run_to_end(ARTICLES.replace(learning_rate=0.12, iterations=100))
+    assert len(trajectory) == 101 and outcome.reason is StopReason.DIVERGED
+    assert trajectory.values[-1] > 1e6 * trajectory.values[0]
+    assert trajectory.step_norms[-1] > 1e3 * trajectory.step_norms[1]
+    assert outcome.message.startswith(
+        f"Diverging after 100 updates (the loss ≈ {trajectory.values[-1]:.3g}): an oscillation"
+    )
+    match = re.search(r"lr = 0.12 is above 2/L = ([\d.]+) \(L = ([\d.]+),", outcome.message)
+    assert match is not None and float(match.group(1)) < 0.12
+    assert float(match.group(1)) == pytest.approx(2 / float(match.group(2)), rel=1e-2)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("batch_size", [None, 1, 3])
+@pytest.mark.parametrize("rate", [0.02, 0.2])
+def test_data_messages_are_true_and_noise_is_not_divergence(variant, batch_size, rate):
+    config = LINE.replace(
+        variant=variant, batch_size=batch_size, learning_rate=rate, iterations=600, tol_grad=1e-6
+    )
+    run = make_run(config)
+    trajectory = record(run)
+    outcome = run.outcome
+    assert outcome.iterations == len(trajectory) - 1
+    for number in re.findall(r"after ([\d,]+) updates", outcome.message):
+        assert int(number.replace(",", "")) == outcome.iterations
+    if "Converged" in outcome.message:
+        exact = np.linalg.norm(run.objective.gradient(trajectory.points[-1]))
+        step = np.linalg.norm(trajectory.steps[-1])
+        assert exact < config.tol_grad * (1 + 1e-9) or step < config.tol_step
+    if "Diverg" in outcome.message:  # only a plain blow-up of the full-data loss
+        assert trajectory.values[-1] > 1e3 * trajectory.values[0]
+    noisy = np.sum(np.diff(trajectory.values) > 0) > 30  # the loss went up at many updates
+    if noisy and trajectory.values[-1] < trajectory.values[0]:  # ... but ended lower: noise
+        assert outcome.reason is not StopReason.DIVERGED
+    if batch_size is not None and rate == 0.02:  # mini-batches have noisy paths here
+        assert outcome.reason is not StopReason.DIVERGED

@@ -51,16 +51,20 @@ def test_divergence_keeps_every_finite_iterate() -> None:
     assert not outcome.reason.converged
     assert np.all(np.isfinite(trajectory.rows))
     assert outcome.iterations == len(trajectory) - 1
-    assert outcome.message.startswith(f"Diverged at iteration {len(trajectory):,}")
-    assert "learning rate is probably too large" in outcome.message
+    assert outcome.message.startswith(f"Diverged after {outcome.iterations:,} iterations")
+    # f = (x - 2)^2 has curvature 2, so gradient descent is stable below lr = 1
+    assert "lr = 1.5 is above 2/L = 1 (L = 2, the largest curvature)" in outcome.message
     # each step doubles the distance to the minimum: x_k - 2 = 8 * (-2)^k
     k = np.arange(len(trajectory))
     np.testing.assert_allclose(trajectory.points[:, 0] - 2, 8.0 * (-2.0) ** k, rtol=1e-9)
 
 
-def test_overflow_to_infinity_is_divergence_not_convergence() -> None:
+def test_overflow_to_infinity_is_an_unbounded_f_not_convergence() -> None:
     trajectory, outcome = run_to_end(RunConfig("exp(x)", (1.0,), learning_rate=1.0, maximize=True))
-    assert outcome.reason is StopReason.DIVERGED
+    assert outcome.reason is StopReason.UNBOUNDED
+    assert not outcome.reason.converged
+    assert outcome.message.startswith("f is unbounded above along this path")
+    assert np.all(np.diff(trajectory.values) > 0)
     assert np.all(np.isfinite(trajectory.rows))
 
 

@@ -9,6 +9,7 @@ import pytest
 from numeric import assert_close_along_path, assert_close_scaled
 
 from gdexplorer.core.config import RunConfig
+from gdexplorer.core.diagnosis import DIAGNOSED_ONLY
 from gdexplorer.core.engine import StopReason, run_to_end
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.objective import build_objective
@@ -40,7 +41,7 @@ def _assert_lane_matches(result, lane: int, config: RunConfig) -> None:
     ulp, depending on the CPU's SIMD kernels). A threshold met within rounding (a tolerance, the
     divergence limit) may then be met one update earlier or later: never more."""
     trajectory, outcome = run_to_end(config)
-    assert result.reasons[lane] == outcome.reason
+    assert result.reasons[lane] == outcome.stopping_rule
     assert abs(int(result.iterations[lane]) - outcome.iterations) <= 1
     path_scale = float(np.abs(trajectory.points).max())
     if result.iterations[lane] == outcome.iterations:
@@ -70,7 +71,7 @@ def test_the_cases_reach_every_stop_reason_but_cancel() -> None:
             config = RunConfig(function, start, variant=variant, iterations=300).replace(**extra)
             starts = np.repeat([start], len(rates), axis=0)
             reasons |= set(run_many_from_config(config, starts, learning_rates=rates).reasons)
-    assert reasons == set(StopReason) - {StopReason.CANCELLED}
+    assert reasons == set(StopReason) - {StopReason.CANCELLED} - DIAGNOSED_ONLY
 
 
 def test_lanes_with_different_starts_match_and_stop_on_their_own() -> None:

@@ -120,7 +120,9 @@ def test_export_then_open_the_csv_shows_the_path_again(qtbot, window, tmp_path):
     expected_header, expected_table = trajectory_table(shown)
     assert header == expected_header
     np.testing.assert_array_equal(table, expected_table)
-    assert json.loads(target.with_suffix(".json").read_text()) == config.to_dict()
+    settings = json.loads(target.with_suffix(".json").read_text())
+    assert settings.pop("outcome")["message"] == window.files._outcome.message
+    assert settings == config.to_dict()
     assert "Exported" in window.status_label.text()
     pick_preset(qtbot, window, "himmelblau")
     assert window.files.open_trajectory(str(target))

@@ -19,7 +19,6 @@ from gdexplorer.core.csv_table import first_line as first_line  # moved to the c
 from gdexplorer.core.data_export import write_data_csv
 from gdexplorer.core.engine import Outcome
 from gdexplorer.core.errors import GdxError
-from gdexplorer.core.safe_write import with_default_suffix
 from gdexplorer.core.summary import settings_with_outcome
 from gdexplorer.core.trajectory import Trajectory, write_csv
 from gdexplorer.core.trajectory import trajectory_from_table as trajectory_from_table  # moved
@@ -152,13 +151,12 @@ class FileActions(QObject):
         path = path or self._ask_save("Export plot", PNG_FILTER, "plot.png")
         if not path:
             return False
-        path = with_default_suffix(path, ".png")
         try:
-            self._plot.export_png(path)
+            written = self._plot.export_png(path)  # ``.png`` added when the name has none
         except GdxError as error:
             self.reported.emit(f"Export failed: {error}")
             return False
-        self.reported.emit(f"Saved the plot to {path}")
+        self.reported.emit(f"Saved the plot to {written}")
         return True
 
     def open_path(self, path: str) -> bool:

@@ -10,6 +10,7 @@ each time with the latest view. Path updates and iteration changes only call ``s
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -211,9 +212,10 @@ class PlotView(QWidget):
         if self._objective is not None and self._objective.dimension >= 3:
             self._schedule_redraw()
 
-    def export_png(self, path: str) -> None:
-        """Save the plot as a PNG; on failure raise ExportError and leave ``path`` untouched."""
-        save_widget_png(self.plot_widget, path)
+    def export_png(self, path: str) -> Path:
+        """Save the plot as a PNG and return where (``.png`` added to a name without one); on
+        failure raise ExportError and leave the target untouched."""
+        return save_widget_png(self.plot_widget, path)
 
     # -- for extra items drawn by others (the Compare dock's runs) ---------------------------
 

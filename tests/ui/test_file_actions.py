@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.optimizers import VARIANTS
 from gdexplorer.ui.file_actions import FileActions
+from gdexplorer.ui.plot_export import save_widget_png
 
 CONFIG = RunConfig("x^2 + 3*y^2 + x*y", (1.5, -1.0), learning_rate=0.05, iterations=40)
 
@@ -53,9 +54,13 @@ def test_a_png_without_an_extension_gets_one(files, tmp_path):
     saved: list[str] = []
 
     class Plot:
-        def export_png(self, path: str) -> None:
+        def export_png(self, path: str):
             saved.append(path)
+            return save_widget_png(QLabel("plot"), path)
 
     files.set_plot(Plot())
+    reported: list[str] = []
+    files.reported.connect(reported.append)
     assert files.export_plot(str(tmp_path / "picture"))
-    assert saved == [str(tmp_path / "picture.png")]
+    assert (tmp_path / "picture.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert reported[-1] == f"Saved the plot to {tmp_path / 'picture.png'}"

@@ -22,12 +22,14 @@ from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import redraw_gate
 from gdexplorer.ui import stage_views as followers
 from gdexplorer.ui import window_parts as parts
+from gdexplorer.ui.basin_panel import BasinOverlay
 from gdexplorer.ui.compare_dock import CompareTabs
 from gdexplorer.ui.controls import ControlsForm, ShownFunction
 from gdexplorer.ui.convergence_view import ConvergenceView
 from gdexplorer.ui.data_panel import DataPanel
 from gdexplorer.ui.file_actions import FileActions
 from gdexplorer.ui.inspector import Inspector
+from gdexplorer.ui.multi_path import RaceOverlay
 from gdexplorer.ui.playback import PlaybackBar
 from gdexplorer.ui.plot_view import PlotView
 from gdexplorer.ui.settings_store import SettingsStore
@@ -83,7 +85,13 @@ class MainWindow(QMainWindow):
         self.files.set_plot(self.plot)
         self.data_panel = DataPanel()  # the data and the model, for runs on data
         self._build_stage()
-        self.compare = CompareTabs(self)  # runs, sweep and basin map; wires itself to the views
+        self.compare = CompareTabs(  # runs, sweep and basin map
+            self.stage,
+            self.form,
+            self.controller,
+            RaceOverlay(self.plot, self.convergence),
+            BasinOverlay(self.plot.plot),
+        )
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.compare_dock = parts.add_dock(self, "Compare", self.compare, bottom)
@@ -152,6 +160,8 @@ class MainWindow(QMainWindow):
         self.controller.run_rejected.connect(self._on_run_rejected)
         self.stage.streaming_changed.connect(self._on_streaming_changed)
         self.stage.run_shown.connect(self._on_run_shown)
+        self.stage.run_inspected.connect(self.inspector_follower.inspect)
+        self.compare.reported.connect(self.show_status)
         self.files.reported.connect(self.show_status)
         self.files.settings_opened.connect(self.form.set_config)
         self.files.trajectory_opened.connect(self._on_trajectory_opened)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from gdexplorer.ui.convergence_view import ConvergenceView
     from gdexplorer.ui.data_panel import DataPanel
     from gdexplorer.ui.inspector import Inspector
+    from gdexplorer.ui.multi_path import RaceOverlay
     from gdexplorer.ui.plot_view import PlotView
     from gdexplorer.ui.stage import ShownRun
 
@@ -106,6 +107,25 @@ class DataFollower:
 
     def clear(self) -> None:
         self.panel.clear_run()
+
+
+class RaceFollower:
+    """The Compare dock's race: a single run on the stage ends it; it follows iteration k."""
+
+    def __init__(self, race: RaceOverlay) -> None:
+        self.race = race
+
+    def show_run(self, shown: ShownRun) -> None:
+        self.race.clear()
+
+    def rows_added(self, start: int, stop: int, streaming: bool) -> None:
+        pass
+
+    def show_iteration(self, index: int) -> None:
+        self.race.show_iteration(index)
+
+    def clear(self) -> None:
+        self.race.clear()
 
 
 class RunProgress(QProgressBar):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from compare_fixtures import VALLEY
@@ -85,3 +88,17 @@ def test_a_single_run_on_the_stage_ends_the_race(qtbot, parts) -> None:
     assert not parts.compare.is_racing()
     assert parts.stage.shown() is not None and parts.stage.shown().run is parts.controller.run
     assert streaming == [True, False]
+
+
+def test_the_panels_and_the_stage_do_not_import_the_window() -> None:
+    """Imported alone, none of them brings in main_window (the layers point one way)."""
+    modules = ["compare_dock", "compare_panel", "sweep_panel", "basin_panel", "stage"]
+    code = (
+        "import sys\n"
+        + "".join(f"import gdexplorer.ui.{name}\n" for name in modules + ["stage_views"])
+        + "print('gdexplorer.ui.main_window' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "False"

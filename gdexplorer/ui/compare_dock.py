@@ -1,21 +1,21 @@
 """The Compare dock: the runs list, the learning-rate sweep and the basin map as three tabs,
-wired to the window's form, plot, convergence view, inspector and playback bar.
+wired to the stage, the form and the run controller (never to the window itself).
 
 The window creates one :class:`CompareTabs` and puts it in a dock; everything else happens
-here, so the main window only builds and places it. While runs are compared the window is in
-"race" mode: the shown runs are drawn together (:class:`~gdexplorer.ui.multi_path.RaceOverlay`),
-the playback bar moves through their iterations (up to the longest run), and the inspector works
-out iteration k of the run selected in the table. Starting a single run, opening a trajectory or
-typing another function leaves race mode; selecting a run or pressing "Race on the plot" brings
-it back (loading the runs' function into the form if needed).
+here. While runs are compared the stage is in "race" mode: the shown runs are drawn together
+(:class:`~gdexplorer.ui.multi_path.RaceOverlay`, a follower of the stage), the playback bar moves
+through their iterations (up to the longest run), and the inspector works out iteration k of the
+run selected in the table (:meth:`Stage.inspect`). A single run on the stage (started or opened)
+or another function leaves race mode; selecting a run or pressing "Race on the plot" brings it
+back (loading the runs' function into the form if needed).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QWidget
 
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
@@ -25,11 +25,15 @@ from gdexplorer.ui.basin_panel import BasinOverlay, BasinPanel
 from gdexplorer.ui.compare_jobs import function_identity
 from gdexplorer.ui.compare_panel import RunsPanel
 from gdexplorer.ui.multi_path import RaceEntry, RaceOverlay
+from gdexplorer.ui.stage_views import RaceFollower
 from gdexplorer.ui.sweep_panel import SweepPanel
 
 if TYPE_CHECKING:
-    from gdexplorer.ui.controls import ShownFunction
-    from gdexplorer.ui.main_window import MainWindow
+    from gdexplorer.core.data_engine import DataRun
+    from gdexplorer.core.engine import Run
+    from gdexplorer.ui.controls import ControlsForm, ShownFunction
+    from gdexplorer.ui.stage import Stage
+    from gdexplorer.ui.worker import RunController
 
 RUNS_TAB, SWEEP_TAB, BASIN_TAB = range(3)
 PLOT_TAB_HEIGHT = 340
@@ -38,41 +42,61 @@ shrinks back on the Runs tab)."""
 
 
 class CompareTabs(QTabWidget):
-    """Runs, Learning-rate sweep and Basin map tabs, connected to ``window``'s views."""
+    """Runs, Learning-rate sweep and Basin map tabs.
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+    Parameters
+    ----------
+    stage, form, controller:
+        What is shown, the settings form and the single run's controller.
+    race, basin_overlay:
+        Where the compared runs and a basin map are drawn (on the landscape and the
+        convergence plots).
+
+    Signals
+    -------
+    reported(str):
+        A message for the status bar.
+    """
+
+    reported = Signal(str)
+
+    def __init__(
+        self,
+        stage: Stage,
+        form: ControlsForm,
+        controller: RunController,
+        race: RaceOverlay,
+        basin_overlay: BasinOverlay,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.window_ = window
-        self.race = RaceOverlay(window.plot, window.convergence)
-        self.runs = RunsPanel(window.form.config)
-        self.sweep = SweepPanel(window.form.config)
-        self.basins = BasinPanel(
-            window.form.config, self._plot_view_range, BasinOverlay(window.plot.plot)
-        )
+        self.stage, self.form, self.controller = stage, form, controller
+        self.race = race
+        self._landscape = basin_overlay.plot
+        stage.add_view(RaceFollower(race))
+        self.runs = RunsPanel(form.config)
+        self.sweep = SweepPanel(form.config)
+        self.basins = BasinPanel(form.config, self._plot_view_range, basin_overlay)
         self.addTab(self.runs, "Runs")
         self.addTab(self.sweep, "Learning-rate sweep")
         self.addTab(self.basins, "Basin map")
         self.setDocumentMode(True)
         self._runs_height: int | None = None
         self.currentChanged.connect(self._on_tab_changed)
-        self._runs_cache: dict[int, object] = {}
+        self._runs_cache: dict[int, Run | DataRun] = {}
         self._selected: RunRecord | None = None
         self._function_key: tuple | None = None
         self._connect()
 
     def _connect(self) -> None:
-        window = self.window_
         for panel in (self.runs, self.sweep, self.basins):
-            panel.reported.connect(window.show_status)
+            panel.reported.connect(self.reported)
         self.runs.runs_changed.connect(self._on_runs_changed)
         self.runs.run_selected.connect(self._on_run_selected)
-        self.runs.edit_requested.connect(window.form.set_config)
+        self.runs.edit_requested.connect(self.form.set_config)
         self.runs.race_requested.connect(self.show_race)
         self.sweep.learning_rate_picked.connect(self._on_learning_rate_picked)
-        window.playback.index_changed.connect(self.race.show_iteration)
-        window.form.function_changed.connect(self._on_function_changed)
-        window.controller.run_started.connect(self._on_single_run_started)
-        window.files.trajectory_opened.connect(self._on_trajectory_opened)
+        self.stage.function_shown.connect(self._on_function_shown)
 
     # -- public API -------------------------------------------------------------------------
 
@@ -89,7 +113,7 @@ class CompareTabs(QTabWidget):
         shown = self.runs.shown_runs()
         if not shown:
             self._leave_race()
-            self.window_.show_status("No run is shown: tick a run in the table to draw it.")
+            self.reported.emit("No run is shown: tick a run in the table to draw it.")
             return
         self._load_function_of(self.runs.runs[shown[0]])
         self._take_the_views()
@@ -98,14 +122,8 @@ class CompareTabs(QTabWidget):
         selected = selected if selected in shown else shown[0]
         racing = self.race.active
         self.race.show_runs(entries, shown.index(selected))
-        playback = self.window_.playback
-        index = playback.index() if racing else 0
-        playback.reset()
-        playback.set_count(self.race.row_count())
-        if not racing:
-            playback.suggest_speed(self.race.row_count() - 1)
-        playback.set_index(index)
-        self.race.show_iteration(playback.index())
+        self.stage.show_race(self.race.row_count(), keep_index=racing)
+        self.race.show_iteration(self.stage.index())
         self._inspect(selected)
 
     # -- internals --------------------------------------------------------------------------
@@ -117,22 +135,18 @@ class CompareTabs(QTabWidget):
         return RaceEntry(record.trajectory, self.runs.colours[index], label)
 
     def _take_the_views(self) -> None:
-        """Stop relaying the window's single run (its rows would move the playback bar)."""
-        window = self.window_
-        if window.controller.run is not None:
-            window.controller.abandon()
-            window.form.set_running(False)
-            stop = getattr(window, "stop_action", None)
-            if stop is not None:
-                stop.setEnabled(False)
+        """Stop relaying the single run (its rows would move the playback bar); the stage
+        says the stream ended when the race is shown."""
+        if self.controller.run is not None:
+            self.controller.abandon()
 
     def _load_function_of(self, record: RunRecord) -> None:
         """Show the runs' function in the form (and so on the plot) if another one is there."""
-        objective = self.window_.form.function_field.objective()
+        objective = self.form.function_field.objective()
         current = (objective.expr, objective.variables) if objective is not None else None
         wanted = function_identity(record.config.function, record.config.variables)
         if current != wanted:
-            self.window_.form.set_config(record.config)
+            self.form.set_config(record.config)
 
     def _index_of(self, record: RunRecord | None) -> int | None:
         """Where ``record`` is in the list now (removing runs moves the others)."""
@@ -145,25 +159,24 @@ class CompareTabs(QTabWidget):
         """The inspector works out the iterations of run ``index``."""
         record = self.runs.runs[index]
         self._selected = record
-        inspector = self.window_.inspector
         run = self._runs_cache.get(id(record))
         if run is None:
             try:
                 run = make_run(record.config)
             except GdxError:
-                inspector.clear_run()
+                self.stage.inspect(None, record.trajectory)
                 return
             self._runs_cache[id(record)] = run
-        inspector.show_run(run, record.trajectory)
-        inspector.show_iteration(max(self.window_.playback.index(), 0))
+        self.stage.inspect(run, record.trajectory)
         outcome = record.outcome.message if record.outcome is not None else ""
-        self.window_.show_status(f"Inspecting {record.name}: {outcome}")
+        self.reported.emit(f"Inspecting {record.name}: {outcome}")
 
     def _leave_race(self) -> None:
         self.race.clear()
 
-    def _plot_view_range(self):
-        (x0, x1), (y0, y1) = self.window_.plot.view_box.viewRange()
+    def _plot_view_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """What the landscape shows now (a basin map's default extent)."""
+        (x0, x1), (y0, y1) = self._landscape.getViewBox().viewRange()
         return (x0, x1), (y0, y1)
 
     # -- slots ------------------------------------------------------------------------------
@@ -190,36 +203,22 @@ class CompareTabs(QTabWidget):
         self._inspect(index)
 
     @Slot(object)
-    def _on_function_changed(self, shown: ShownFunction) -> None:
-        """Another function in the form: new basin defaults; the race only on its function.
-
-        Handled after the window's own slots (which redraw the landscape) have run.
-        """
+    def _on_function_shown(self, shown: ShownFunction) -> None:
+        """The landscape shows another function: new basin defaults; the race is redrawn on
+        it if its runs are of that function, and left otherwise."""
         key = (shown.objective.expr, shown.objective.variables)
         if key != self._function_key:
             self._function_key = key
             self.basins.set_function(shown.objective.dimension, shown.plot_range, shown.minima)
-        QTimer.singleShot(0, self._after_function_changed)
-
-    @Slot()
-    def _after_function_changed(self) -> None:
         if not self.race.active:
             return
         first = self.runs.runs[0].config if self.runs.runs else None
         wanted = function_identity(first.function, first.variables) if first else None
         if wanted == self._function_key:
             self.race.show_runs(list(self.race.entries), self.race.selected)
-            self.race.show_iteration(max(self.window_.playback.index(), 0))
+            self.race.show_iteration(max(self.stage.index(), 0))
         else:
             self._leave_race()
-
-    @Slot(object)
-    def _on_single_run_started(self, _run) -> None:
-        self._leave_race()
-
-    @Slot(object, object)
-    def _on_trajectory_opened(self, _trajectory, _run) -> None:
-        self._leave_race()
 
     @Slot(int)
     def _on_tab_changed(self, tab: int) -> None:
@@ -227,7 +226,9 @@ class CompareTabs(QTabWidget):
         dock = self.parentWidget()
         if not isinstance(dock, QDockWidget) or dock.isFloating():
             return
-        window = self.window_
+        window = dock.parentWidget()
+        if not isinstance(window, QMainWindow):
+            return
         if tab != RUNS_TAB and dock.height() < PLOT_TAB_HEIGHT:
             self._runs_height = self._runs_height or dock.height()
             window.resizeDocks([dock], [PLOT_TAB_HEIGHT], Qt.Orientation.Vertical)
@@ -237,4 +238,4 @@ class CompareTabs(QTabWidget):
 
     @Slot(float)
     def _on_learning_rate_picked(self, rate: float) -> None:
-        self.window_.form.learning_rate.set_value(rate)
+        self.form.learning_rate.set_value(rate)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
-from gdexplorer.ui.convergence_view import wants_log
+from gdexplorer.ui.convergence_series import wants_log
 from gdexplorer.ui.data_view import DataView
 from gdexplorer.ui.peaks import PeakSeries
 

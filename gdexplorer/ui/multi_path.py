@@ -24,7 +24,8 @@ from PySide6.QtCore import QObject, Slot
 
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
-from gdexplorer.ui.convergence_view import ConvergenceView, wants_log
+from gdexplorer.ui.convergence_series import wants_log
+from gdexplorer.ui.convergence_view import ConvergenceView
 from gdexplorer.ui.peaks import PeakSeries
 from gdexplorer.ui.plot_path import LINE_LIMIT, PathLength, thinned_indices
 from gdexplorer.ui.plot_view import PlotView

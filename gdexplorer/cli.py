@@ -139,7 +139,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
 
 def settings_from_file(path: str) -> RunConfig:
     """The run a settings JSON describes; a one-line ExportError for any other file."""
-    from gdexplorer.core.file_kinds import FileKind, identify, settings_config
+    from gdexplorer.core.files.kinds import FileKind, identify, settings_config
 
     known = identify(path)
     if known.kind is FileKind.TRAJECTORY:
@@ -193,7 +193,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     check_output_name(args.output)  # before the run, not after it
     config = config_from_args(args)
     if args.output is not None:  # a target that must not be written is refused before the run
-        from gdexplorer.core.safe_write import paired_targets
+        from gdexplorer.core.files.safe_write import paired_targets
 
         paired_targets(args.output)
     trajectory, outcome = run_to_end(config)
@@ -211,7 +211,7 @@ def _write_output(trajectory, path: str, config: RunConfig, outcome=None):
 
     settings = settings_with_outcome(config, outcome)
     if config.data:
-        from gdexplorer.core.data_export import write_data_csv
+        from gdexplorer.core.data.export import write_data_csv
 
         return write_data_csv(trajectory, path, config, settings=settings)
     from gdexplorer.core.trajectory import write_csv
@@ -235,10 +235,10 @@ def _cmd_window(args: argparse.Namespace) -> int:
 
 def window_inputs(args: argparse.Namespace) -> tuple[RunConfig | None, object, str | None]:
     """What the window shows: a config for the form, a trajectory or runs file to open (a
-    :class:`~gdexplorer.core.file_kinds.KnownFile`) and a note for its status bar. A FILE that
+    :class:`~gdexplorer.core.files.kinds.KnownFile`) and a note for its status bar. A FILE that
     cannot be opened is an error now with --screenshot, and the note otherwise (the window
     opens as usual and says why)."""
-    from gdexplorer.core.file_kinds import FileKind, identify, settings_config
+    from gdexplorer.core.files.kinds import FileKind, identify, settings_config
 
     if args.file is None:
         return _form_config(args), None, None

@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from gdexplorer.core.errors import ConfigError, ExportError
-from gdexplorer.core.safe_write import paired_targets, write_text_files
+from gdexplorer.core.files.safe_write import paired_targets, write_text_files
+from gdexplorer.core.many.vectorized import REASONS
 from gdexplorer.core.trajectory import float_text
-from gdexplorer.core.vectorized import REASONS
 
 # Let values such as "-5,5" or "-1.5,2" follow an option without "=" (argparse would take them
 # for options); these parsers have no option that looks like a negative number.
@@ -129,14 +129,14 @@ def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse unusable output names now, before a long computation."""
     check_output_name(args.output)
     if args.png is not None:
-        from gdexplorer.ui.plot_export import png_target
+        from gdexplorer.ui.views.plot_export import png_target
 
         args.png = str(png_target(args.png))  # ".png" added when the name has no extension
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
     from gdexplorer.cli import config_from_args
-    from gdexplorer.core.sweep import learning_rate_sweep
+    from gdexplorer.core.many.sweep import learning_rate_sweep
 
     _check_outputs(args)
     config = config_from_args(args)
@@ -146,7 +146,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         path = write_sweep_csv(result, args.output)
         print(f"Wrote {len(result.learning_rates):,} rows to {path}")
     if args.png is not None:
-        from gdexplorer.ui.sweep_view import SweepView
+        from gdexplorer.ui.compare.sweep_view import SweepView
 
         print(f"Drew the sweep to {_save_png(SweepView, 'set_result', result, args.png)}")
     return 0
@@ -154,7 +154,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 def _cmd_basins(args: argparse.Namespace) -> int:
     from gdexplorer.cli import config_from_args
-    from gdexplorer.core.basins import basin_map
+    from gdexplorer.core.many.basins import basin_map
 
     _check_outputs(args)
     x_range, y_range, minima = _basin_window(args)
@@ -167,7 +167,7 @@ def _cmd_basins(args: argparse.Namespace) -> int:
         path = write_basins_csv(result, args.output)
         print(f"Wrote {result.labels.size:,} rows to {path}")
     if args.png is not None:
-        from gdexplorer.ui.basin_view import BasinView
+        from gdexplorer.ui.compare.basin_view import BasinView
 
         def show(view, basins):
             view.set_map(basins, colour_by=args.colour_by)
@@ -291,7 +291,7 @@ def _save_png(widget_class, show, result, path: str | os.PathLike) -> Path:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from gdexplorer.ui.plot_export import drop_offscreen_chatter, png_target
+    from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, png_target
 
     target = png_target(path)
     app = QApplication.instance() or QApplication([])
@@ -309,7 +309,7 @@ def _grab(widget_class, show, result, target: Path, app) -> Path:
     widget.show()
     for _ in range(2):  # the axes size themselves to their tick labels on the second pass
         app.processEvents()
-    from gdexplorer.ui.plot_export import save_widget_png
+    from gdexplorer.ui.views.plot_export import save_widget_png
 
     try:
         return save_widget_png(widget, target)

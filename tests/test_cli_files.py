@@ -13,9 +13,9 @@ import pytest
 from gdexplorer.cli import build_parser, main, split_file_argument
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
-from gdexplorer.core.file_kinds import FileKind, identify
+from gdexplorer.core.files.kinds import FileKind, identify
+from gdexplorer.core.many.runs_io import RunRecord, write_runs
 from gdexplorer.core.optimizers import VARIANTS
-from gdexplorer.core.runs_io import RunRecord, write_runs
 
 GRADIENTS = ("symbolic", "central", "forward")
 TYPED = ["-f", "x^2 + 3y^2 + x*y", "--start=2,-1", "--iterations", "60", "--lr", "0.05"]

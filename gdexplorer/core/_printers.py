@@ -1,7 +1,7 @@
 """The printers that turn sympy expressions into the source of the generated loops.
 
 :mod:`gdexplorer.core.codegen` prints Python floats for the single-run loop and
-:mod:`gdexplorer.core.vector_kernel` prints numpy for many points at once, in the same way
+:mod:`gdexplorer.core.many.kernel` prints numpy for many points at once, in the same way
 (integers as floats, small powers of a symbol as products). They subclass sympy's printers, so
 this module imports sympy at once; the two modules import it on first use, so that the window
 opens before sympy loads.

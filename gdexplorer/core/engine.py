@@ -29,7 +29,7 @@ from gdexplorer.core.optimizers import Variant, get_variant
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
 if TYPE_CHECKING:
-    from gdexplorer.core.data_engine import DataRun
+    from gdexplorer.core.data.engine import DataRun
 
 DIVERGENCE_LIMIT = 1e100
 """A point, f or gradient entry beyond this magnitude counts as diverged."""
@@ -240,7 +240,7 @@ def make_run(config: RunConfig) -> Run | DataRun:
     ``hyperparameters``, ``columns``, ``new_trajectory()``, ``batches(cancel)`` and ``outcome``.
     """
     if config.data:
-        from gdexplorer.core.data_engine import DataRun
+        from gdexplorer.core.data.engine import DataRun
 
         return DataRun(config)
     return Run(config)

@@ -1,6 +1,6 @@
 """The function to minimize, with its exact gradient, evaluated on numpy arrays.
 
-An :class:`Objective` is built once from a :class:`~gdexplorer.core.expression.ParsedFunction`:
+An :class:`Objective` is built once from a :class:`~.ParsedFunction`:
 sympy differentiates the validated expression object and ``lambdify`` compiles the expression
 objects (never text) for numpy. Points are arrays whose last axis holds the coordinates, so one
 call evaluates a single point, a path or a whole contour grid.
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from gdexplorer.core.errors import ConfigError
-from gdexplorer.core.expression import ParsedFunction, parse_function
+from gdexplorer.core.parse.expression import ParsedFunction, parse_function
 
 if TYPE_CHECKING:
     import sympy

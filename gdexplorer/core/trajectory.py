@@ -16,11 +16,11 @@ from typing import BinaryIO
 
 import numpy as np
 
-from gdexplorer.core.csv_table import first_line, read_table, write_table
-from gdexplorer.core.csv_table import float_text as float_text  # re-exported for callers
 from gdexplorer.core.errors import ExportError
-from gdexplorer.core.safe_write import atomic_write as atomic_write  # re-exported for callers
-from gdexplorer.core.safe_write import paired_targets, text_writer, write_files
+from gdexplorer.core.files.csv_table import first_line, read_table, write_table
+from gdexplorer.core.files.csv_table import float_text as float_text  # re-exported for callers
+from gdexplorer.core.files.safe_write import atomic_write as atomic_write  # re-exported for callers
+from gdexplorer.core.files.safe_write import paired_targets, text_writer, write_files
 
 
 def row_columns(variables: Sequence[str], state_slots: Sequence[str]) -> tuple[str, ...]:
@@ -154,7 +154,7 @@ def write_csv(
     """Write the trajectory (and ``settings`` to ``<name>.json`` beside it) as a pair.
 
     Floats are written in their shortest exact form, so they read back bit for bit. Both files
-    are written through :mod:`gdexplorer.core.safe_write`: a target that is not a regular file
+    are written through :mod:`gdexplorer.core.files.safe_write`: a target that is not a regular file
     or a name ending in ``.json`` is refused, and on any failure neither old file changes
     (ExportError says why).
     """

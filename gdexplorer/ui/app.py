@@ -18,13 +18,13 @@ from PySide6.QtWidgets import QApplication
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
-from gdexplorer.core.file_kinds import FileKind, KnownFile
-from gdexplorer.ui.compare_dock import RUNS_TAB
+from gdexplorer.core.files.kinds import FileKind, KnownFile
+from gdexplorer.ui.compare.dock import RUNS_TAB
 from gdexplorer.ui.error_guard import install_error_guard
-from gdexplorer.ui.garbage import MainThreadCollector
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
-from gdexplorer.ui.plot_export import drop_offscreen_chatter, png_target, save_widget_png
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
+from gdexplorer.ui.threads.garbage import MainThreadCollector
+from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, png_target, save_widget_png
 
 EXIT_USAGE = 2
 GIL_SWITCH_SECONDS = 0.0005

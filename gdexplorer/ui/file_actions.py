@@ -15,14 +15,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.csv_table import first_line as first_line  # moved to the core
-from gdexplorer.core.data_export import write_data_csv
+from gdexplorer.core.data.export import write_data_csv
 from gdexplorer.core.engine import Outcome
 from gdexplorer.core.errors import GdxError
+from gdexplorer.core.files.csv_table import first_line as first_line  # moved to the core
+from gdexplorer.core.files.trajectory_files import open_trajectory_csv, read_settings
 from gdexplorer.core.summary import settings_with_outcome
 from gdexplorer.core.trajectory import Trajectory, write_csv
 from gdexplorer.core.trajectory import trajectory_from_table as trajectory_from_table  # moved
-from gdexplorer.core.trajectory_files import open_trajectory_csv, read_settings
 
 SETTINGS_FILTER = "Settings (*.json);;All files (*)"
 CSV_FILTER = "Trajectory CSV (*.csv);;All files (*)"

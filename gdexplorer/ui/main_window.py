@@ -19,22 +19,22 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Outcome, Run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.trajectory import Trajectory
-from gdexplorer.ui import redraw_gate
-from gdexplorer.ui import stage_views as followers
 from gdexplorer.ui import window_parts as parts
-from gdexplorer.ui.basin_panel import BasinOverlay
-from gdexplorer.ui.compare_dock import CompareTabs
-from gdexplorer.ui.controls import ControlsForm, ShownFunction
-from gdexplorer.ui.convergence_view import ConvergenceView
-from gdexplorer.ui.data_panel import DataPanel
+from gdexplorer.ui.compare.basin_panel import BasinOverlay
+from gdexplorer.ui.compare.dock import CompareTabs
 from gdexplorer.ui.file_actions import FileActions
-from gdexplorer.ui.inspector import Inspector
-from gdexplorer.ui.multi_path import RaceOverlay
-from gdexplorer.ui.playback import PlaybackBar
-from gdexplorer.ui.plot_view import PlotView
+from gdexplorer.ui.form.controls import ControlsForm, ShownFunction
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.stage import ShownRun, Stage, Turn
-from gdexplorer.ui.worker import RunController
+from gdexplorer.ui.threads import redraw_gate
+from gdexplorer.ui.threads.run_worker import RunController
+from gdexplorer.ui.views import stage_views as followers
+from gdexplorer.ui.views.convergence_view import ConvergenceView
+from gdexplorer.ui.views.data_panel import DataPanel
+from gdexplorer.ui.views.inspector import Inspector
+from gdexplorer.ui.views.multi_path import RaceOverlay
+from gdexplorer.ui.views.playback import PlaybackBar
+from gdexplorer.ui.views.plot_view import PlotView
 
 DEFAULT_PRESET = "rosenbrock"
 DEFAULT_SIZE = QSize(1400, 900)

@@ -23,14 +23,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal, Slot
 
-from gdexplorer.ui import redraw_gate
+from gdexplorer.ui.threads import redraw_gate
 
 if TYPE_CHECKING:
-    from gdexplorer.core.data_engine import DataRun
+    from gdexplorer.core.data.engine import DataRun
     from gdexplorer.core.engine import Outcome, Run
     from gdexplorer.core.trajectory import Trajectory
-    from gdexplorer.ui.playback import PlaybackBar
-    from gdexplorer.ui.worker import RunController
+    from gdexplorer.ui.threads.run_worker import RunController
+    from gdexplorer.ui.views.playback import PlaybackBar
 
 STREAM_FPS = 20
 """While a run streams, the views redraw at most this often; rows are appended as they come."""

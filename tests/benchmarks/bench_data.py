@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.data import template_loss
-from gdexplorer.core.data_engine import DataRun
+from gdexplorer.core.data.datasets import template_loss
+from gdexplorer.core.data.engine import DataRun
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 BATCH, LR, SEED = 64, 0.05, 0

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.csv_table import ENGINES, arrow_csv, float_text
 from gdexplorer.core.engine import run_to_end
+from gdexplorer.core.files.csv_table import ENGINES, arrow_csv, float_text
 from gdexplorer.core.trajectory import Trajectory, trajectory_table, write_csv
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
@@ -44,9 +44,9 @@ CONFIG = RunConfig("(1 - x)^2 + 100*(y - x^2)^2", (-1.5, 2.0), variant="adam",
 REOPEN = """
 import resource, sys, time, tracemalloc
 import numpy as np
-from gdexplorer.core.csv_table import arrow_csv
+from gdexplorer.core.files.csv_table import arrow_csv
 from gdexplorer.core.trajectory import read_trajectory_csv
-from gdexplorer.core.trajectory_files import open_trajectory_csv, run_beside
+from gdexplorer.core.files.trajectory_files import open_trajectory_csv, run_beside
 path, engine = sys.argv[1], sys.argv[2]
 arrow_csv()  # imported before the clock starts, as in a window that has read a file before
 began = time.perf_counter()

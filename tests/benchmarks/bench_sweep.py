@@ -19,10 +19,10 @@ import time
 
 import numpy as np
 
-from gdexplorer.core.basins import basin_map
 from gdexplorer.core.config import RunConfig
+from gdexplorer.core.many.basins import basin_map
+from gdexplorer.core.many.vectorized import run_many_from_config
 from gdexplorer.core.presets import get_preset
-from gdexplorer.core.vectorized import run_many_from_config
 
 LANES = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 ITERATIONS = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000

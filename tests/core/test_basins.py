@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from numeric import assert_close_scaled
 
-from gdexplorer.core.basins import basin_map
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.errors import ConfigError
+from gdexplorer.core.many.basins import basin_map
+from gdexplorer.core.many.vectorized import REASONS
 from gdexplorer.core.presets import get_preset
-from gdexplorer.core.vectorized import REASONS
 
 
 def _preset_map(name: str, resolution: int, **changes):

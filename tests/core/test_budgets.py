@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdexplorer.core import budgets
-from gdexplorer.core.basins import basin_map
 from gdexplorer.core.budgets import (
     FLOAT_BYTES,
     GIB,
@@ -21,11 +20,12 @@ from gdexplorer.core.budgets import (
     read_regular_file,
 )
 from gdexplorer.core.config import MAX_ITERATIONS, RunConfig
-from gdexplorer.core.data_engine import DataRun
+from gdexplorer.core.data.engine import DataRun
 from gdexplorer.core.engine import Run
 from gdexplorer.core.errors import ConfigError, ExportError
+from gdexplorer.core.many.basins import basin_map
+from gdexplorer.core.many.sweep import learning_rate_sweep
 from gdexplorer.core.optimizers import VARIANTS
-from gdexplorer.core.sweep import learning_rate_sweep
 
 TWENTY = tuple(f"x{i}" for i in range(1, 21))
 SUM_OF_SQUARES = " + ".join(f"{v}^2" for v in TWENTY)

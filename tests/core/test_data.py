@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import sympy
 
-from gdexplorer.core import data as data_module
-from gdexplorer.core.data import (
+from gdexplorer.core.data import datasets as data_module
+from gdexplorer.core.data.datasets import (
     Dataset,
     load_dataset,
     split_columns,
@@ -18,7 +18,7 @@ from gdexplorer.core.data import (
     template_loss,
 )
 from gdexplorer.core.errors import DataError, GdxError
-from gdexplorer.core.expression import parse_function
+from gdexplorer.core.parse.expression import parse_function
 
 
 def _write(tmp_path, text: str | bytes, name: str = "data.csv"):

@@ -10,8 +10,8 @@ import pytest
 from numeric import assert_close_scaled
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.data import get_sample, load_dataset
-from gdexplorer.core.data_engine import BatchSchedule, DataRun
+from gdexplorer.core.data.datasets import get_sample, load_dataset
+from gdexplorer.core.data.engine import BatchSchedule, DataRun
 from gdexplorer.core.engine import StopReason, make_run, record, run_to_end
 from gdexplorer.core.errors import ConfigError, DataError
 from gdexplorer.core.optimizers import VARIANTS

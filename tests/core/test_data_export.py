@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.data_engine import DataRun
-from gdexplorer.core.data_export import read_data_csv, write_data_csv
+from gdexplorer.core.data.engine import DataRun
+from gdexplorer.core.data.export import read_data_csv, write_data_csv
 from gdexplorer.core.engine import record
 from gdexplorer.core.errors import ExportError
 

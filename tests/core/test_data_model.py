@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gdexplorer.core.data import Dataset, template_loss
-from gdexplorer.core.data_model import PictureKind, describe_model
-from gdexplorer.core.data_objective import build_data_objective
+from gdexplorer.core.data.datasets import Dataset, template_loss
+from gdexplorer.core.data.model import PictureKind, describe_model
+from gdexplorer.core.data.objective import build_data_objective
 
 RNG = np.random.default_rng(3)
 X = RNG.normal(size=(30, 3))

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from numeric import assert_close_scaled
 
-from gdexplorer.core.data import Dataset, load_dataset, template_loss
-from gdexplorer.core.data_objective import build_data_objective
+from gdexplorer.core.data.datasets import Dataset, load_dataset, template_loss
+from gdexplorer.core.data.objective import build_data_objective
 from gdexplorer.core.errors import DataError, ExpressionError
 
 RNG = np.random.default_rng(7)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from gdexplorer.core.data import get_sample, load_dataset, load_samples
+from gdexplorer.core.data.datasets import get_sample, load_dataset, load_samples
 from gdexplorer.core.engine import run_to_end
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"

@@ -9,8 +9,8 @@ from numeric import assert_close_scaled
 from gdexplorer.core import optimizers
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Run, record
-from gdexplorer.core.explain import as_text, explain
-from gdexplorer.core.explain_math import format_number, format_vector
+from gdexplorer.core.explain.example import as_text, explain
+from gdexplorer.core.explain.maths import format_number, format_vector
 
 ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"
 

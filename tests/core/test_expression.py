@@ -1,4 +1,4 @@
-"""Unit tests for gdexplorer.core.expression: accepted inputs, refusals, ordering, limits."""
+"""Unit tests for gdexplorer.core.parse.expression: accepted inputs, refusals, ordering, limits."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import sympy
 
-from gdexplorer.core import expression as expression_module
 from gdexplorer.core.errors import ExpressionError, GdxError
-from gdexplorer.core.expression import ParsedFunction, natural_sort_key, parse_function
+from gdexplorer.core.parse import expression as expression_module
+from gdexplorer.core.parse.expression import ParsedFunction, natural_sort_key, parse_function
 
 x, y, z, w, b = (sympy.Symbol(name, real=True) for name in "xyzwb")
 x1, x2, x10, zy, theta, x_1, ex = (

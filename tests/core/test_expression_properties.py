@@ -1,4 +1,4 @@
-"""Property tests for gdexplorer.core.expression: total, fast, inert, and faithful."""
+"""Property tests for gdexplorer.core.parse.expression: total, fast, inert, and faithful."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from gdexplorer.core.errors import ExpressionError
-from gdexplorer.core.expression import ParsedFunction, parse_function
+from gdexplorer.core.parse.expression import ParsedFunction, parse_function
 
 # Keep Hypothesis' caches out of the source tree: a .hypothesis folder there trips the
 # "Skipping collection of '.hypothesis'" warning, which filterwarnings=error turns into an error.

@@ -6,13 +6,13 @@ import os
 import subprocess
 import sys
 
-from gdexplorer.core._parse_rules import CONSTANTS, FUNCTIONS, constant_values, function_rules
+from gdexplorer.core.parse._rules import CONSTANTS, FUNCTIONS, constant_values, function_rules
 
 CORE_SCRIPT = """
 import importlib, pkgutil, sys
 import gdexplorer.core as core
-lazy = {"gdexplorer.core._parse_build", "gdexplorer.core._printers"}  # imported on first use
-for module in pkgutil.iter_modules(core.__path__, "gdexplorer.core."):
+lazy = {"gdexplorer.core.parse._build", "gdexplorer.core._printers"}  # imported on first use
+for module in pkgutil.walk_packages(core.__path__, "gdexplorer.core."):
     if module.name not in lazy:
         importlib.import_module(module.name)
 print("sympy" in sys.modules)
@@ -22,7 +22,7 @@ WINDOW_SCRIPT = """
 import sys
 import gdexplorer.ui.main_window, gdexplorer.ui.app
 print("sympy" in sys.modules)
-from gdexplorer.core.expression import parse_function
+from gdexplorer.core.parse.expression import parse_function
 parsed = parse_function("x^2 + 2y^2")
 print("sympy" in sys.modules, parsed.variables, parsed.expr)
 """

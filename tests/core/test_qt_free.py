@@ -17,7 +17,7 @@ class BlockQt:
 sys.meta_path.insert(0, BlockQt())
 import pkgutil, importlib
 import gdexplorer.core as core
-names = [m.name for m in pkgutil.iter_modules(core.__path__, "gdexplorer.core.")]
+names = [m.name for m in pkgutil.walk_packages(core.__path__, "gdexplorer.core.")]
 for name in names:
     importlib.import_module(name)
 from gdexplorer.core.config import RunConfig

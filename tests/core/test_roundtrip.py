@@ -17,13 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.csv_table import ENGINES, arrow_csv, read_table, write_table
-from gdexplorer.core.data_export import write_data_csv
+from gdexplorer.core.data.export import write_data_csv
 from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.errors import ExportError
+from gdexplorer.core.files.csv_table import ENGINES, arrow_csv, read_table, write_table
+from gdexplorer.core.files.trajectory_files import open_trajectory_csv
 from gdexplorer.core.optimizers import VARIANTS
 from gdexplorer.core.trajectory import write_csv
-from gdexplorer.core.trajectory_files import open_trajectory_csv
 
 GRADIENTS = ("symbolic", "central", "forward")
 AVAILABLE = [e for e in ENGINES if e != "arrow" or arrow_csv() is not None]

@@ -13,7 +13,7 @@ import pytest
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason, run_to_end
 from gdexplorer.core.errors import ExportError, GdxError
-from gdexplorer.core.runs_io import RunRecord, read_runs, write_runs
+from gdexplorer.core.many.runs_io import RunRecord, read_runs, write_runs
 from gdexplorer.core.trajectory import csv_header
 
 

@@ -9,13 +9,13 @@ import stat
 import numpy as np
 import pytest
 
-from gdexplorer.core import safe_write
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.data_engine import DataRun
-from gdexplorer.core.data_export import write_data_csv
+from gdexplorer.core.data.engine import DataRun
+from gdexplorer.core.data.export import write_data_csv
 from gdexplorer.core.engine import record, run_to_end
 from gdexplorer.core.errors import ExportError
-from gdexplorer.core.safe_write import (
+from gdexplorer.core.files import safe_write
+from gdexplorer.core.files.safe_write import (
     atomic_write,
     paired_targets,
     with_default_suffix,

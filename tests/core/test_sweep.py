@@ -9,8 +9,8 @@ from numeric import assert_close_scaled
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason, run_to_end
 from gdexplorer.core.errors import ConfigError
+from gdexplorer.core.many.sweep import learning_rate_sweep, stability_limit
 from gdexplorer.core.objective import build_objective
-from gdexplorer.core.sweep import learning_rate_sweep, stability_limit
 
 VALLEY = RunConfig("x^2 + 20y^2", (-4.0, 1.0), iterations=2000)
 

@@ -12,16 +12,16 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.diagnosis import DIAGNOSED_ONLY
 from gdexplorer.core.engine import StopReason, run_to_end
 from gdexplorer.core.errors import ConfigError
-from gdexplorer.core.objective import build_objective
-from gdexplorer.core.optimizers import VARIANTS
-from gdexplorer.core.vector_kernel import (
+from gdexplorer.core.many.kernel import (
     FINITE,
     OUTSIDE_DOMAIN,
     OVERFLOW,
     build_kernel,
     build_scalar_check,
 )
-from gdexplorer.core.vectorized import run_many, run_many_from_config
+from gdexplorer.core.many.vectorized import run_many, run_many_from_config
+from gdexplorer.core.objective import build_objective
+from gdexplorer.core.optimizers import VARIANTS
 
 # (function, start, learning rates, other settings): together they reach every stop reason.
 CASES = {

@@ -12,8 +12,9 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QWidget
 
-from gdexplorer.ui import error_guard, settings_store, worker
-from gdexplorer.ui.garbage import MainThreadCollector
+from gdexplorer.ui import error_guard, settings_store
+from gdexplorer.ui.threads import run_worker as worker
+from gdexplorer.ui.threads.garbage import MainThreadCollector
 
 
 @pytest.fixture(scope="session", autouse=True)

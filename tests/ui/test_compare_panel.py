@@ -7,13 +7,13 @@ from compare_fixtures import ENDLESS, VALLEY
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason, run_to_end
+from gdexplorer.core.many.runs_io import read_runs
+from gdexplorer.core.many.sweep import SweepResult
+from gdexplorer.core.many.vectorized import CODE
 from gdexplorer.core.optimizers import VARIANTS
-from gdexplorer.core.runs_io import read_runs
-from gdexplorer.core.sweep import SweepResult
-from gdexplorer.core.vectorized import CODE
-from gdexplorer.ui.compare_jobs import choose_rate
-from gdexplorer.ui.multi_path import Z_BASE
-from gdexplorer.ui.worker import running_threads
+from gdexplorer.ui.compare.jobs import choose_rate
+from gdexplorer.ui.threads.run_worker import running_threads
+from gdexplorer.ui.views.multi_path import Z_BASE
 
 
 def wait_for_runs(qtbot, panel, action, timeout=20_000):

@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 from compare_fixtures import VALLEY
 
-from gdexplorer.ui.basin_panel import BasinOverlay
-from gdexplorer.ui.compare_dock import CompareTabs
-from gdexplorer.ui.controls import ControlsForm
-from gdexplorer.ui.convergence_view import ConvergenceView
-from gdexplorer.ui.multi_path import RaceOverlay
-from gdexplorer.ui.playback import PlaybackBar
-from gdexplorer.ui.plot_view import PlotView
+from gdexplorer.ui.compare.basin_panel import BasinOverlay
+from gdexplorer.ui.compare.dock import CompareTabs
+from gdexplorer.ui.form.controls import ControlsForm
 from gdexplorer.ui.stage import Stage
-from gdexplorer.ui.stage_views import PlotFollower
-from gdexplorer.ui.worker import RunController
+from gdexplorer.ui.threads.run_worker import RunController
+from gdexplorer.ui.views.convergence_view import ConvergenceView
+from gdexplorer.ui.views.multi_path import RaceOverlay
+from gdexplorer.ui.views.playback import PlaybackBar
+from gdexplorer.ui.views.plot_view import PlotView
+from gdexplorer.ui.views.stage_views import PlotFollower
 
 
 class Parts:
@@ -92,10 +92,11 @@ def test_a_single_run_on_the_stage_ends_the_race(qtbot, parts) -> None:
 
 def test_the_panels_and_the_stage_do_not_import_the_window() -> None:
     """Imported alone, none of them brings in main_window (the layers point one way)."""
-    modules = ["compare_dock", "compare_panel", "sweep_panel", "basin_panel", "stage"]
+    modules = ["compare.dock", "compare.panel", "compare.sweep_panel", "compare.basin_panel"]
     code = (
         "import sys\n"
-        + "".join(f"import gdexplorer.ui.{name}\n" for name in modules + ["stage_views"])
+        + "".join(f"import gdexplorer.ui.{name}\n" for name in modules)
+        + "import gdexplorer.ui.stage\nimport gdexplorer.ui.views.stage_views\n"
         + "print('gdexplorer.ui.main_window' in sys.modules)"
     )
     done = subprocess.run(

@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from gdexplorer.core.basins import basin_map
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
+from gdexplorer.core.many.basins import basin_map
+from gdexplorer.core.many.runs_io import RunRecord
+from gdexplorer.core.many.sweep import learning_rate_sweep
 from gdexplorer.core.presets import get_preset
-from gdexplorer.core.runs_io import RunRecord
-from gdexplorer.core.sweep import learning_rate_sweep
-from gdexplorer.ui.basin_view import BasinView, basin_colours
-from gdexplorer.ui.runs_table import COLUMNS, FAILED, SORT_ROLE, RunsTable
-from gdexplorer.ui.sweep_view import SweepView
+from gdexplorer.ui.compare.basin_view import BasinView, basin_colours
+from gdexplorer.ui.compare.runs_table import COLUMNS, FAILED, SORT_ROLE, RunsTable
+from gdexplorer.ui.compare.sweep_view import SweepView
 
 VALLEY = RunConfig("x^2 + 20y^2", (-4.0, 1.0), iterations=1000)
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSettings
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.presets import get_preset, load_presets
-from gdexplorer.ui.controls import ControlsForm
+from gdexplorer.ui.form.controls import ControlsForm
 from gdexplorer.ui.settings_store import SettingsStore
 
 

@@ -8,9 +8,9 @@ import pytest
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.trajectory import Trajectory
-from gdexplorer.ui.convergence_series import wants_log
-from gdexplorer.ui.convergence_view import ConvergenceView
-from gdexplorer.ui.peaks import RAW_LIMIT, TARGET_BUCKETS, PeakSeries, visible_pairs
+from gdexplorer.ui.views.convergence_series import wants_log
+from gdexplorer.ui.views.convergence_view import ConvergenceView
+from gdexplorer.ui.views.peaks import RAW_LIMIT, TARGET_BUCKETS, PeakSeries, visible_pairs
 
 
 @pytest.fixture
@@ -166,7 +166,7 @@ def test_a_streaming_run_grows_into_still_axes_then_the_axes_fit_it(view, qtbot)
 
 
 def test_steady_ranges_round_outwards() -> None:
-    from gdexplorer.ui.convergence_series import Extent as _Extent
+    from gdexplorer.ui.views.convergence_series import Extent as _Extent
 
     extent = _Extent().add(np.array([3e-5, 0.2, 41.0]))
     assert extent.steady_range(log=True) == (-5.0, 2.0)

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.data import get_sample, load_dataset, template_loss
-from gdexplorer.core.data_engine import DataRun
-from gdexplorer.core.data_model import PictureKind
-from gdexplorer.core.data_objective import build_data_objective
+from gdexplorer.core.data.datasets import get_sample, load_dataset, template_loss
+from gdexplorer.core.data.engine import DataRun
+from gdexplorer.core.data.model import PictureKind
+from gdexplorer.core.data.objective import build_data_objective
 from gdexplorer.core.engine import record
-from gdexplorer.ui.data_view import DataView
+from gdexplorer.ui.views.data_view import DataView
 
 
 def _finished(config: RunConfig):

@@ -10,7 +10,7 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.optimizers import VARIANTS
 from gdexplorer.ui.file_actions import FileActions
-from gdexplorer.ui.plot_export import save_widget_png
+from gdexplorer.ui.views.plot_export import save_widget_png
 
 CONFIG = RunConfig("x^2 + 3*y^2 + x*y", (1.5, -1.0), learning_rate=0.05, iterations=40)
 

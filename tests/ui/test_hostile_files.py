@@ -12,11 +12,11 @@ from PySide6.QtCore import QSettings
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
+from gdexplorer.core.many.runs_io import RunRecord, write_runs
 from gdexplorer.core.presets import get_preset
-from gdexplorer.core.runs_io import RunRecord, write_runs
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import SettingsStore
-from gdexplorer.ui.worker import running_threads
+from gdexplorer.ui.threads.run_worker import running_threads
 
 SETTINGS = RunConfig(
     "x^2 + 3*y^2", (1.5, -2.0), variant="adam", learning_rate=0.05, iterations=40, tol_grad=0.0

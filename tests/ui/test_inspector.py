@@ -8,8 +8,8 @@ import pytest
 from gdexplorer.core import optimizers
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Run, record
-from gdexplorer.core.explain_math import format_vector
-from gdexplorer.ui.inspector import PLACEHOLDER, Inspector
+from gdexplorer.core.explain.maths import format_vector
+from gdexplorer.ui.views.inspector import PLACEHOLDER, Inspector
 
 ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
-from gdexplorer.ui.playback import PlaybackBar
+from gdexplorer.ui.views.playback import PlaybackBar
 
 
 @pytest.fixture

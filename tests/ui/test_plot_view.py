@@ -13,8 +13,8 @@ from gdexplorer.core.errors import ExportError
 from gdexplorer.core.landscape import GRID_SIZE
 from gdexplorer.core.objective import build_objective
 from gdexplorer.core.trajectory import Trajectory
-from gdexplorer.ui.plot_path import LINE_LIMIT, PathLength, drawn_indices, thinned_indices
-from gdexplorer.ui.plot_view import PlotView
+from gdexplorer.ui.views.plot_path import LINE_LIMIT, PathLength, drawn_indices, thinned_indices
+from gdexplorer.ui.views.plot_view import PlotView
 
 ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"
 

@@ -15,13 +15,13 @@ from gdexplorer.cli import main as cli_main
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.errors import ExportError
+from gdexplorer.core.many.runs_io import RunRecord, write_runs
 from gdexplorer.core.presets import get_preset
-from gdexplorer.core.runs_io import RunRecord, write_runs
 from gdexplorer.core.trajectory import read_csv
 from gdexplorer.ui.app import _Opener, main
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
-from gdexplorer.ui.plot_export import save_widget_png
 from gdexplorer.ui.settings_store import SettingsStore
+from gdexplorer.ui.views.plot_export import save_widget_png
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from compare_fixtures import ENDLESS, VALLEY
 
-from gdexplorer.core.basins import basin_map
+from gdexplorer.core.many.basins import basin_map
+from gdexplorer.core.many.sweep import learning_rate_sweep
 from gdexplorer.core.presets import get_preset
-from gdexplorer.core.sweep import learning_rate_sweep
-from gdexplorer.ui.worker import running_threads
+from gdexplorer.ui.threads.run_worker import running_threads
 
 
 def run_sweep(qtbot, panel, lr_min, lr_max, count, measure="final_f"):

@@ -65,12 +65,12 @@ def test_a_hundred_thousand_cross_thread_emits_all_arrive(qtbot):
 
 def test_cycles_made_in_a_worker_thread_are_collected_in_the_gui_thread(qtbot):
     """Automatic collection is off; allocations in another thread never start a collection
-    there, and the GUI timer collects the cycles they left (see gdexplorer.ui.garbage)."""
+    there, and the GUI timer collects the cycles they left (see gdexplorer.ui.threads.garbage)."""
     import gc
     import threading
 
     from gdexplorer.ui.app import create_application
-    from gdexplorer.ui.garbage import MainThreadCollector
+    from gdexplorer.ui.threads.garbage import MainThreadCollector
 
     app = create_application()
     assert app.findChild(MainThreadCollector) is not None and not gc.isenabled()

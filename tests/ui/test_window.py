@@ -17,7 +17,7 @@ from gdexplorer.core.presets import get_preset
 from gdexplorer.core.trajectory import read_csv, trajectory_table
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import SettingsStore
-from gdexplorer.ui.worker import running_threads
+from gdexplorer.ui.threads.run_worker import running_threads
 
 ENDLESS = RunConfig("x^2 + y^2", (2.0, 2.0), learning_rate=1e-9, iterations=5_000_000, tol_grad=0.0)
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QWidget
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import RESUME_WAIT, Batch, StopReason, make_run, run_to_end
 from gdexplorer.core.errors import DataError
-from gdexplorer.ui import redraw_gate
-from gdexplorer.ui.worker import RunController, RunWorker, running_threads
+from gdexplorer.ui.threads import redraw_gate
+from gdexplorer.ui.threads.run_worker import RunController, RunWorker, running_threads
 
 BOWL = RunConfig("x^2 + 3y^2", (2.0, -1.0), learning_rate=0.05, iterations=400)
 ENDLESS = RunConfig("x^2 + y^2", (2.0, 2.0), learning_rate=1e-9, iterations=5_000_000, tol_grad=0.0)

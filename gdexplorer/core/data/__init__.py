@@ -1,0 +1,1 @@
+"""Learning from data: datasets, per-example losses, the batch engine, data export."""

@@ -1,0 +1,367 @@
+"""The run loop on a dataset: batch, stochastic and mini-batch gradient descent.
+
+``DataRun(config)`` behaves like :class:`gdexplorer.core.engine.Run` (same attributes, same
+``batches(cancel)`` stream, same :class:`~gdexplorer.core.engine.Outcome`), so ``run_to_end``,
+the worker thread and the plots treat both alike. ``config.data`` names the dataset (a CSV path
+or ``sample:NAME``) and ``config.function`` is the loss of one example.
+
+Each update k (k = 1, 2, ...) uses the examples ``batch_indices(k)``: batch size ``None`` means
+all of them (batch gradient descent, in file order), 1 is stochastic gradient descent, anything
+between is mini-batch. Examples are shuffled at the start of every epoch from the seed, so the
+same seed gives the same run. ``config.iterations`` counts updates and ``config.epochs`` (if set)
+bounds them too: the run stops at whichever comes first. Gradients are always exact (the
+``gradient`` setting of a typed function does not apply). The update rule is
+:func:`gdexplorer.core.optimizers.update`, shared with everything else.
+
+Row k of the trajectory, as in a function run, holds x_k, the full-data loss ``f`` at x_k, the
+gradient the *next* update uses (the mean over ``batch_indices(k + 1)`` at x_k), the step that
+arrived at x_k and the optimizer state, then three columns about update k: its ``epoch``
+(1, 2, ...; 0 in row 0), its ``batch_loss`` (the mean loss of its batch at x_{k-1}, where its
+gradient was taken, as a training loop logs it; NaN in row 0) and ``full_loss`` (= f, named
+for the CSV reader).
+
+Stopping: ``tol_grad`` applies to the full-data gradient at every update, ``tol_step`` to the
+step; a non-finite point, loss or gradient stops the run, keeping every finite row before it.
+
+Cost: the full-data loss and gradient are evaluated after each chunk of updates, for all its
+rows at once. For a loss that is a polynomial in the parameters (squared error of a linear
+model) that is independent of the number of examples (see
+:mod:`gdexplorer.core.data.objective`): an epoch of 100,000 examples in batches of 64 takes
+well under 0.1 s (``tests/benchmarks/bench_data.py``). For other losses (logistic regression)
+it is a pass over every example per update, 3 to 7 s for that epoch: fine for data sets of
+thousands of examples, slow for 100,000.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+
+import numpy as np
+
+from gdexplorer.core import optimizers
+from gdexplorer.core.budgets import check_recorded_rows
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.data.datasets import load_dataset, split_columns, standardize
+from gdexplorer.core.data.objective import DataObjective, build_data_objective
+from gdexplorer.core.diagnosis import RunFacts, RunTail, diagnose
+from gdexplorer.core.engine import (
+    BATCH_SECONDS,
+    DIVERGENCE_LIMIT,
+    Batch,
+    Outcome,
+    ResumeGate,
+    StopReason,
+    checked_start,
+    first_row,
+    next_chunk,
+)
+from gdexplorer.core.errors import ConfigError, DataError
+from gdexplorer.core.objective import format_point
+from gdexplorer.core.trajectory import Trajectory, row_columns
+
+EXTRA_COLUMNS = ("epoch", "batch_loss", "full_loss")
+
+
+class BatchSchedule:
+    """Which examples each update uses, recomputed on demand from the seed.
+
+    Epoch e (1, 2, ...) visits the examples in the order ``default_rng([seed, e]).permutation``
+    (the file order when the batch is the whole set), cut into consecutive batches; the last
+    batch of an epoch is smaller when the batch size does not divide the number of examples.
+    Nothing but a few recent permutations is stored, and any update's batch can be asked for
+    in any order, from any thread.
+    """
+
+    def __init__(self, n_examples: int, batch_size: int | None, seed: int) -> None:
+        self.n_examples = n_examples
+        self.batch_size = batch_size or n_examples
+        self.seed = seed
+        self.shuffled = self.batch_size < n_examples
+        self.updates_per_epoch = math.ceil(n_examples / self.batch_size)
+        self._orders: OrderedDict[int, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def epoch_of(self, update: int) -> int:
+        """The epoch (1, 2, ...) that update ``update`` belongs to; 0 for the start."""
+        return 0 if update <= 0 else (update - 1) // self.updates_per_epoch + 1
+
+    def order(self, epoch: int) -> np.ndarray:
+        """The order in which epoch ``epoch`` visits the examples (read-only)."""
+        with self._lock:
+            if epoch in self._orders:
+                self._orders.move_to_end(epoch)
+                return self._orders[epoch]
+        if self.shuffled:
+            order = np.random.default_rng([self.seed, epoch]).permutation(self.n_examples)
+        else:
+            order = np.arange(self.n_examples)
+        order.flags.writeable = False
+        with self._lock:
+            self._orders[epoch] = order
+            while len(self._orders) > 4:
+                self._orders.popitem(last=False)
+        return order
+
+    def locate(self, update: int) -> tuple[int, int]:
+        """``(epoch, position)``: update ``update``'s batch starts at ``order(epoch)[position]``."""
+        epoch = self.epoch_of(update)
+        return epoch, (update - 1 - (epoch - 1) * self.updates_per_epoch) * self.batch_size
+
+    def batch_indices(self, update: int) -> np.ndarray:
+        """The example indices (0-based rows of the data) that update ``update`` uses."""
+        if update < 1:
+            raise ValueError("updates are numbered from 1")
+        epoch, start = self.locate(update)
+        return self.order(epoch)[start : start + self.batch_size]
+
+
+class DataRun:
+    """One validated run on a dataset. Iterate :meth:`batches` once."""
+
+    def __init__(self, config: RunConfig) -> None:
+        self.config = config.validated()
+        _check_data_settings(self.config)
+        dataset = load_dataset(self.config.data or "")
+        self.objective: DataObjective = _objective(self.config, dataset)
+        self.dataset = self.objective.dataset  # standardized when asked: what the model sees
+        n = len(self.dataset)
+        if self.config.batch_size is not None and self.config.batch_size > n:
+            raise DataError(
+                f"the batch size {self.config.batch_size:,} is larger than the data set "
+                f"({n:,} examples)"
+            )
+        self.schedule = BatchSchedule(n, self.config.batch_size, self.config.seed)
+        self.variant = optimizers.get_variant(self.config.variant)
+        self.hyperparameters = self.variant.hyperparameters(self.config.hyperparameter_overrides())
+        self.columns = row_columns(self.objective.variables, self.variant.state_slots)
+        self.columns += EXTRA_COLUMNS
+        check_recorded_rows(self.config.iterations, len(self.columns))  # before any row
+        epochs = self.config.epochs
+        limit = epochs * self.schedule.updates_per_epoch if epochs else self.config.iterations
+        self.total_updates = min(self.config.iterations, limit)
+        self.first_row = self._first_row()
+        self.outcome: Outcome | None = None
+
+    def new_trajectory(self) -> Trajectory:
+        return Trajectory(self.objective.variables, self.variant.state_slots, EXTRA_COLUMNS)
+
+    def batch_indices(self, update: int) -> np.ndarray:
+        """The examples in update ``update``'s batch (row k's gradient is update k + 1's)."""
+        return self.schedule.batch_indices(update)
+
+    def _first_row(self) -> np.ndarray:
+        variables = self.objective.variables
+        start = checked_start(self.config.start, variables, "loss", "parameter")
+        losses, grads = self.objective.example_values_and_gradients(start)
+        bad = ~(np.isfinite(losses) & np.all(np.isfinite(grads), axis=1))
+        if bad.any():
+            example = int(np.argmax(bad))
+            raise ConfigError(
+                f"the loss or its gradient is not a finite number at the start point "
+                f"({format_point(variables, start)}) for example {example} (data row "
+                f"{example + 1}); choose another start"
+            )
+        value = float(self.objective.value(start))
+        _, grad = self.objective.batch_value_and_gradient(start, self.batch_indices(1))
+        slots = len(self.variant.state_slots)
+        return first_row(start, value, grad, slots, extra=(0.0, math.nan, value))
+
+    def batches(
+        self,
+        cancel: threading.Event | None = None,
+        batch_seconds: float = BATCH_SECONDS,
+        resume: threading.Event | None = None,
+    ) -> Iterator[Batch]:
+        """Yield the rows as they are computed; row 0 (the start) comes first.
+
+        ``resume`` works as in :meth:`gdexplorer.core.engine.Run.batches`.
+        """
+        loop = _Loop(self)
+        pending = [self.first_row[None, :]]
+        emitted = 0
+        reason = loop.check_start()
+        chunk = 16
+        last_emit = time.perf_counter()
+        gate = ResumeGate(resume)
+        tail = RunTail(self.first_row, self.objective.dimension, self.config.maximize)
+        while reason is None and loop.done < self.total_updates:
+            gate.wait()
+            if cancel is not None and cancel.is_set():
+                reason = StopReason.CANCELLED
+                break
+            began = time.perf_counter()
+            rows, reason = loop.advance(min(chunk, self.total_updates - loop.done))
+            pending.append(rows)
+            chunk = next_chunk(chunk, time.perf_counter() - began, largest=1 << 14)
+            if time.perf_counter() - last_emit >= batch_seconds:
+                block = np.concatenate(pending)
+                tail.observe(block[1:] if emitted == 0 else block)
+                yield Batch(emitted, block)
+                emitted += len(block)
+                pending = []
+                last_emit = time.perf_counter()
+        if pending:
+            block = np.concatenate(pending)
+            tail.observe(block[1:] if emitted == 0 else block)
+            yield Batch(emitted, block)
+        outcome = self._describe(reason or StopReason.MAX_ITERATIONS, loop.done)
+        self.outcome = diagnose(outcome, self._facts(tail))
+
+    def _facts(self, tail: RunTail) -> RunFacts:
+        """The evidence for the diagnosis; mini-batches are noisy, so they count as such."""
+        return RunFacts(
+            self.config, self.objective, self.variant, self.hyperparameters, tail,
+            noun="updates", stochastic=self.schedule.shuffled,
+        )  # fmt: skip
+
+    def _describe(self, reason: StopReason, done: int) -> Outcome:
+        cfg = self.config
+        if reason is StopReason.CANCELLED:
+            text = f"Stopped by you after {done:,} updates"
+        elif reason is StopReason.GRADIENT_SMALL:
+            gradient = f"the full-data gradient |∇L| < {cfg.tol_grad:g}"
+            text = f"Converged: {gradient} after {done:,} updates"
+        elif reason is StopReason.STEP_SMALL:
+            text = f"Converged: the step was shorter than {cfg.tol_step:g} after {done:,} updates"
+        elif reason is StopReason.DIVERGED:
+            text = f"Diverged after {done:,} updates: the next update overflowed"
+        elif reason is StopReason.UNDEFINED:
+            text = (
+                f"Left the loss's domain after {done:,} updates: the next update reached a point "
+                "where the loss or its gradient is not defined for some example — try a smaller "
+                "learning rate or another start"
+            )
+        elif cfg.epochs and done == cfg.epochs * self.schedule.updates_per_epoch:
+            epochs = f"{cfg.epochs:,} epoch{'s' if cfg.epochs != 1 else ''}"
+            text = f"Stopped after {epochs} ({done:,} updates) without converging"
+        else:
+            epochs = f"{done / self.schedule.updates_per_epoch:,.2f}".rstrip("0").rstrip(".")
+            text = f"Stopped after {done:,} updates ({epochs} epochs) without converging"
+        return Outcome(reason, done, text)
+
+
+class _Loop:
+    """The mutable state of one pass of :meth:`DataRun.batches`: point, gradient, optimizer."""
+
+    def __init__(self, run: DataRun) -> None:
+        self.run = run
+        d = run.objective.dimension
+        first = run.first_row
+        self.point = first[:d].copy()
+        self.grad = first[d + 1 : 2 * d + 1].copy()
+        self.batch_loss, _ = run.objective.batch_value_and_gradient(
+            self.point, run.batch_indices(1)
+        )
+        self.state = optimizers.init(run.variant, self.point)
+        self.done = 0
+        self.epoch, self.order = 0, np.arange(0)
+
+    def indices(self, update: int) -> np.ndarray | slice:
+        """The batch of ``update``, from the current epoch's order kept at hand."""
+        schedule = self.run.schedule
+        if not schedule.shuffled:
+            return slice(None)  # batch gradient descent: every example, no copy
+        epoch, start = schedule.locate(update)
+        if epoch != self.epoch:
+            self.epoch, self.order = epoch, schedule.order(epoch)
+        return self.order[start : start + schedule.batch_size]
+
+    def check_start(self) -> StopReason | None:
+        tol = self.run.config.tol_grad
+        norm = float(np.linalg.norm(self.run.objective.gradient(self.point)))
+        return StopReason.GRADIENT_SMALL if norm < tol else None
+
+    def advance(self, n: int) -> tuple[np.ndarray, StopReason | None]:
+        """Up to ``n`` updates: their rows, and why the run must stop (None: go on)."""
+        run, cfg = self.run, self.run.config
+        d = run.objective.dimension
+        rows = np.empty((n, len(run.columns)))
+        reason = None
+        count = 0
+        with np.errstate(all="ignore"):
+            for i in range(n):
+                update = self.done + i + 1
+                step, state = optimizers.update(
+                    run.variant, self.grad, self.state, cfg.learning_rate,
+                    run.hyperparameters, cfg.maximize,
+                )  # fmt: skip
+                point = self.point + step
+                loss, grad = run.objective.batch_means_unchecked(point, self.indices(update + 1))
+                reason = _non_finite(point, step, grad)
+                if reason is not None:
+                    break
+                row = rows[i]
+                row[:d], row[d + 1 : 2 * d + 1], row[2 * d + 1 : 3 * d + 1] = point, grad, step
+                for j, slot in enumerate(run.variant.state_slots):
+                    row[(3 + j) * d + 1 : (4 + j) * d + 1] = state.slots[slot]
+                row[-3], row[-2] = run.schedule.epoch_of(update), self.batch_loss
+                self.point, self.grad, self.state, self.batch_loss = point, grad, state, loss
+                count += 1
+            rows = rows[:count]
+            kept, late_reason = self._full_data_checks(rows)
+        self.done += kept
+        return rows[:kept], late_reason or reason
+
+    def _full_data_checks(self, rows: np.ndarray) -> tuple[int, StopReason | None]:
+        """Fill f and full_loss; the number of rows to keep and the stop reason they give."""
+        run, cfg = self.run, self.run.config
+        d = run.objective.dimension
+        points = rows[:, :d]
+        if cfg.tol_grad > 0:
+            values, gradients = run.objective.value_and_gradient(points)
+        else:
+            values = run.objective.value(points)
+        rows[:, d] = values
+        rows[:, -1] = values
+        events = []
+        bad = ~(np.abs(values) < DIVERGENCE_LIMIT)
+        if bad.any():
+            j = int(np.argmax(bad))
+            reason = StopReason.UNDEFINED if np.isnan(values[j]) else StopReason.DIVERGED
+            events.append((j, reason))
+        if cfg.tol_grad > 0 and len(rows):
+            small = np.linalg.norm(gradients, axis=1) < cfg.tol_grad
+            if small.any():
+                events.append((int(np.argmax(small)) + 1, StopReason.GRADIENT_SMALL))
+        if cfg.tol_step > 0 and len(rows):
+            small = np.linalg.norm(rows[:, 2 * d + 1 : 3 * d + 1], axis=1) < cfg.tol_step
+            if small.any():
+                events.append((int(np.argmax(small)) + 1, StopReason.STEP_SMALL))
+        if not events:
+            return len(rows), None
+        return min(events, key=lambda event: event[0])
+
+
+def _non_finite(point: np.ndarray, step: np.ndarray, grad: np.ndarray) -> StopReason | None:
+    """DIVERGED when the point or step blew up, UNDEFINED when only the gradient is NaN.
+
+    Sums of squares overflow to inf and NaN compares false, so one comparison per vector
+    catches every non-finite or huge entry (as the fused loop of the engine does).
+    """
+    limit = DIVERGENCE_LIMIT * DIVERGENCE_LIMIT
+    if not (point @ point < limit and step @ step < limit):
+        return StopReason.DIVERGED
+    if not grad @ grad < limit:
+        return StopReason.UNDEFINED if np.isnan(grad).any() else StopReason.DIVERGED
+    return None
+
+
+def _check_data_settings(config: RunConfig) -> None:
+    if config.batch_size is not None and config.batch_size < 1:
+        raise ConfigError("the batch size must be a whole number of at least 1 (or empty: all)")
+    if config.epochs is not None and config.epochs < 1:
+        raise ConfigError("the number of epochs must be at least 1 (or empty: no limit)")
+    if not isinstance(config.seed, int) or config.seed < 0:
+        raise ConfigError(f"the seed must be a whole number of at least 0, got {config.seed}")
+
+
+def _objective(config: RunConfig, dataset) -> DataObjective:
+    objective = build_data_objective(config.function, dataset, config.variables)
+    if not config.standardize:
+        return objective
+    features, _ = split_columns(objective.data_columns, dataset.columns)
+    return build_data_objective(config.function, standardize(dataset, features), config.variables)

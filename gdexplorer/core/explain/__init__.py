@@ -1,0 +1,1 @@
+"""The worked example of one iteration, as numbers and as text."""

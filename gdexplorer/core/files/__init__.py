@@ -1,0 +1,1 @@
+"""Files written safely and read back exactly: pairs, CSV tables, file kinds."""

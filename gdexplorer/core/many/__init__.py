@@ -1,0 +1,1 @@
+"""Many runs at once: vectorized lanes, learning-rate sweeps, basin maps, runs files."""

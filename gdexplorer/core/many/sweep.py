@@ -1,0 +1,179 @@
+"""Learning-rate sweeps: one start, one variant, many learning rates run at once.
+
+Plotting where each run ends (or how long it takes) against the learning rate on a log axis
+shows the three regimes a student should learn to recognise: too small is slow, too large
+diverges, and a band in between works. For a quadratic the edge of stability is known in closed
+form, :func:`stability_limit`, and the sweep marks it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from gdexplorer.core.budgets import check_lane_steps
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.engine import Run, StopReason
+from gdexplorer.core.errors import ConfigError
+from gdexplorer.core.many.vectorized import CODE, REASONS, ProgressFn, run_many_from_config
+from gdexplorer.core.objective import Objective
+from gdexplorer.core.optimizers import get_variant
+
+MEASURES = ("final_f", "iterations")
+MAX_COUNT = 100_000
+
+
+@dataclass(frozen=True, eq=False)
+class SweepResult:
+    """One lane per learning rate (log-spaced, increasing) and where it ended.
+
+    ``start_value`` is f at the (shared) start; ``stability_limit`` see :func:`stability_limit`.
+    """
+
+    config: RunConfig
+    variables: tuple[str, ...]
+    measure: str
+    learning_rates: np.ndarray
+    final_values: np.ndarray
+    iterations: np.ndarray
+    reason_codes: np.ndarray
+    final_points: np.ndarray
+    start_value: float
+    stability_limit: float | None
+    seconds: float
+
+    @property
+    def reasons(self) -> tuple[StopReason, ...]:
+        return tuple(REASONS[code] for code in self.reason_codes)
+
+    def _is(self, *reasons: StopReason) -> np.ndarray:
+        return np.isin(self.reason_codes, [CODE[r] for r in reasons])
+
+    @property
+    def diverged(self) -> np.ndarray:
+        """Lanes with no valid end: diverged, or left the function's domain."""
+        return self._is(StopReason.DIVERGED, StopReason.UNDEFINED)
+
+    @property
+    def converged(self) -> np.ndarray:
+        return self._is(StopReason.GRADIENT_SMALL, StopReason.STEP_SMALL)
+
+    @property
+    def values(self) -> np.ndarray:
+        """What the sweep plots: the final f or the iterations, per :attr:`measure`."""
+        return self.final_values if self.measure == "final_f" else self.iterations
+
+    def best_learning_rate(self) -> float | None:
+        """The rate with the lowest final f (or the fewest iterations to converge), if any."""
+        if self.measure == "final_f":
+            usable = ~self.diverged & np.isfinite(self.final_values)
+            score = self.final_values
+        else:
+            usable, score = self.converged, self.iterations
+        if not usable.any():
+            return None
+        candidates = np.flatnonzero(usable)
+        return float(self.learning_rates[candidates[np.argmin(score[candidates])]])
+
+    def first_diverging_rate(self) -> float | None:
+        """The smallest swept rate that diverged (or left the domain), if any did."""
+        failed = np.flatnonzero(self.diverged)
+        return float(self.learning_rates[failed[0]]) if failed.size else None
+
+
+def learning_rate_sweep(
+    config: RunConfig,
+    lr_min: float,
+    lr_max: float,
+    count: int,
+    measure: str = "final_f",
+    cancel: threading.Event | None = None,
+    progress: ProgressFn | None = None,
+) -> SweepResult:
+    """Run ``config`` with ``count`` learning rates log-spaced from ``lr_min`` to ``lr_max``.
+
+    The start and every other setting come from ``config`` (checked as a single run checks
+    them, so a bad start raises the same :class:`ConfigError`).
+    """
+    _check_range(lr_min, lr_max, count)
+    if measure not in MEASURES:
+        raise ConfigError(f"unknown measure '{measure}': choose final_f or iterations")
+    if config.data:
+        raise ConfigError("a learning-rate sweep works on a typed function, not on a dataset")
+    run = Run(config)
+    check_lane_steps(count, run.config.iterations, "the sweep")
+    rates = np.geomspace(lr_min, lr_max, count)
+    result = run_many_from_config(
+        run.config, learning_rates=rates, cancel=cancel, progress=progress,
+        starts=np.repeat([run.config.start], count, axis=0), objective=run.objective,
+    )  # fmt: skip
+    limit = stability_limit(
+        run.objective, run.config.variant, run.hyperparameters, run.config.maximize
+    )
+    return SweepResult(
+        config=run.config,
+        variables=run.objective.variables,
+        measure=measure,
+        learning_rates=rates,
+        final_values=result.values,
+        iterations=result.iterations,
+        reason_codes=result.reason_codes,
+        final_points=result.points,
+        start_value=float(run.first_row[run.objective.dimension]),
+        stability_limit=limit,
+        seconds=result.seconds,
+    )
+
+
+def _check_range(lr_min: float, lr_max: float, count: int) -> None:
+    if not (math.isfinite(lr_min) and math.isfinite(lr_max) and 0 < lr_min < lr_max):
+        raise ConfigError(
+            f"the learning-rate range must have 0 < smallest < largest, got {lr_min:g} to "
+            f"{lr_max:g}"
+        )
+    if not 2 <= count <= MAX_COUNT:
+        raise ConfigError(f"the number of learning rates must be between 2 and {MAX_COUNT:,}")
+
+
+def stability_limit(
+    objective: Objective,
+    variant: str = "gd",
+    hyperparameters: Mapping[str, float] | None = None,
+    maximize: bool = False,
+) -> float | None:
+    """The largest stable learning rate on a quadratic, or None when there is no such limit.
+
+    On a quadratic the Hessian is a constant matrix; with L its largest eigenvalue (the
+    steepest curvature), gradient descent converges for lr < 2/L and diverges above. Heavy-ball
+    momentum (PyTorch's, mu) is stable up to 2(1 + mu)/L, Nesterov's up to
+    2(1 + mu)/((1 + 2 mu) L). Adaptive variants scale their steps, so they have no such limit.
+    None also when f is not a quadratic or is not convex (L <= 0); with ``maximize`` the
+    curvature of -f counts.
+    """
+    import sympy  # already loaded by parse_function, which made the objective
+
+    hessian = sympy.hessian(objective.expr, objective.parsed.symbols)
+    if any(entry.free_symbols for entry in hessian):
+        return None
+    try:
+        matrix = np.array(hessian.tolist(), dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if not np.all(np.isfinite(matrix)):
+        return None
+    curvature = np.linalg.eigvalsh(-matrix if maximize else matrix)[-1]
+    if curvature <= 0:
+        return None
+    spec = get_variant(variant)
+    mu = spec.hyperparameters(hyperparameters).get("momentum", 0.0)
+    if spec.name == "gd":
+        return 2.0 / curvature
+    if spec.name == "momentum":
+        return 2.0 * (1.0 + mu) / curvature
+    if spec.name == "nesterov":
+        return 2.0 * (1.0 + mu) / ((1.0 + 2.0 * mu) * curvature)
+    return None

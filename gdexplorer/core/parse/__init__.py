@@ -1,0 +1,1 @@
+"""Typed text to a validated sympy expression: tokens, tree, build, rules."""

@@ -1,0 +1,1 @@
+"""The Compare dock: runs list and table, race, sweep and basin panels."""

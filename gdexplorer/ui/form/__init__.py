@@ -1,0 +1,1 @@
+"""The settings form: function, start, optimizer and the data section."""

@@ -1,0 +1,445 @@
+"""The form: function, start point, variant, learning rate, stopping rules -> a RunConfig.
+
+Every field checks itself as the student types and says what is wrong next to it; Run is
+disabled while something is wrong. The form emits a frozen :class:`RunConfig` and knows nothing
+about runs, plots or threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdexplorer.core.config import MAX_ITERATIONS, RunConfig
+from gdexplorer.core.data.datasets import load_samples
+from gdexplorer.core.gradients import DEFAULT_H, GRADIENT_MODES, GRADIENT_TITLES
+from gdexplorer.core.objective import Objective
+from gdexplorer.core.optimizers import HYPERPARAMETER_NAMES, VARIANTS, Variant, get_variant
+from gdexplorer.core.presets import Preset, get_preset, load_presets
+from gdexplorer.ui.form.data_form import DataSection
+from gdexplorer.ui.form.data_mode import ModeSwitch, show_mode
+from gdexplorer.ui.form.fields import (
+    HYPERPARAMETER_LABELS,
+    HYPERPARAMETER_TIPS,
+    ErrorLabel,
+    LearningRateControl,
+    NumberField,
+    StartPointFields,
+    difference_step,
+    hint_label,
+    non_negative,
+    positive,
+    section_label,
+    unit_interval,
+)
+from gdexplorer.ui.form.function import FunctionField
+
+
+@dataclass(frozen=True)
+class ShownFunction:
+    """A newly parsed function and where to look at it (from the preset, when one applies)."""
+
+    objective: Objective
+    start: tuple[float, ...] | None
+    plot_range: tuple[tuple[float, float], ...] | None
+    minima: tuple[tuple[float, ...], ...]
+
+
+def _best_fit(objective) -> tuple[tuple[float, ...], ...]:
+    """A loss on data that is quadratic in the parameters has one least-squares minimum to mark
+    (when it is unique); a typed function without a preset has none known."""
+    best = getattr(objective, "least_squares_minimum", None)
+    return (best,) if best is not None else ()
+
+
+class ControlsForm(QWidget):
+    """The settings of the next run.
+
+    Signals
+    -------
+    run_requested(RunConfig):
+        Run was pressed and every field is valid.
+    stop_requested():
+        Stop was pressed.
+    function_changed(ShownFunction):
+        The function parsed to a different objective (draw its landscape).
+    start_changed(tuple):
+        The start point was edited to valid numbers (move the start marker).
+    """
+
+    run_requested = Signal(object)
+    stop_requested = Signal()
+    function_changed = Signal(object)
+    start_changed = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._preset: Preset | None = None
+        self._loading = False
+        self._shown: Objective | None = None
+        layout = QVBoxLayout(self)
+        self.mode_switch = ModeSwitch(self)  # typed function / learn from data (data_mode.py)
+        self.mode_switch.mode_changed.connect(self._on_mode_changed)
+        layout.addWidget(self.mode_switch)
+        self.data_section = DataSection(self)
+        self.data_section.objective_changed.connect(self._on_data_parsed)
+        self.data_section.edited.connect(self._on_any_edit)
+        self.data_section.sample_chosen.connect(self.set_config)
+        layout.addWidget(self.data_section)
+        layout.addWidget(self._build_function_group())
+        layout.addWidget(self._build_optimizer_group())
+        layout.addWidget(self._build_stopping_group())
+        layout.addLayout(self._build_buttons())
+        self.run_error = ErrorLabel(self)
+        layout.addWidget(self.run_error)
+        layout.addStretch(1)
+        self._on_variant_changed()
+        self._on_gradient_mode_changed()
+        show_mode(self, False)
+
+    # -- construction -------------------------------------------------------------------
+
+    def _build_function_group(self) -> QGroupBox:
+        group = QGroupBox("Function", self)
+        form = QFormLayout(group)
+        self.preset_combo = QComboBox(group)
+        self.preset_combo.addItem("Choose an example…", None)
+        for preset in load_presets():
+            self.preset_combo.addItem(preset.title, preset.name)
+        self.preset_combo.activated.connect(self._on_preset_activated)
+        form.addRow("Example", self.preset_combo)
+        self.preset_hint = hint_label(group)
+        form.addRow(self.preset_hint)
+        self.function_field = FunctionField(group)
+        self.function_field.parsed.connect(self._on_function_parsed)
+        self.function_field.rejected.connect(self._on_function_rejected)
+        self.function_field.line_edit.textEdited.connect(self._on_any_edit)
+        form.addRow("f =", self.function_field)
+        self.start_fields = StartPointFields(group)
+        self.start_fields.edited.connect(self._on_start_edited)
+        form.addRow(section_label("Start point", group))
+        form.addRow(self.start_fields)
+        return group
+
+    def _build_optimizer_group(self) -> QGroupBox:
+        group = QGroupBox("Optimizer", self)
+        form = QFormLayout(group)
+        self.variant_combo = QComboBox(group)
+        for variant in VARIANTS.values():
+            self.variant_combo.addItem(variant.title, variant.name)
+            self.variant_combo.setItemData(
+                self.variant_combo.count() - 1, variant.summary, Qt.ItemDataRole.ToolTipRole
+            )
+        self.variant_combo.currentIndexChanged.connect(self._on_variant_changed)
+        form.addRow("Variant", self.variant_combo)
+        self.variant_hint = hint_label(group)
+        form.addRow(self.variant_hint)
+        self.learning_rate = LearningRateControl(0.1, group)
+        self.learning_rate.edited.connect(self._on_any_edit)
+        form.addRow("Learning rate", self.learning_rate)
+        self.hyperparameters: dict[str, NumberField] = {}
+        for name in HYPERPARAMETER_NAMES:
+            field = NumberField(0.0, positive if name == "eps" else unit_interval, group)
+            field.setToolTip(HYPERPARAMETER_TIPS[name])
+            field.edited.connect(self._on_any_edit)
+            form.addRow(HYPERPARAMETER_LABELS[name], field)
+            self.hyperparameters[name] = field
+        self._optimizer_form = form
+        return group
+
+    def _build_stopping_group(self) -> QGroupBox:
+        group = QGroupBox("Gradient and stopping", self)
+        form = QFormLayout(group)
+        self.gradient_combo = QComboBox(group)
+        for mode in GRADIENT_MODES:
+            self.gradient_combo.addItem(GRADIENT_TITLES[mode], mode)
+        self.gradient_combo.currentIndexChanged.connect(self._on_gradient_mode_changed)
+        form.addRow("Gradient", self.gradient_combo)
+        self.h_field = NumberField(DEFAULT_H, difference_step, group)
+        self.h_field.setToolTip("The finite-difference step (used by central and forward)")
+        self.h_field.edited.connect(self._on_any_edit)
+        form.addRow("h", self.h_field)
+        self.iterations = QSpinBox(group)
+        self.iterations.setRange(1, MAX_ITERATIONS)
+        self.iterations.setGroupSeparatorShown(True)
+        self.iterations.setValue(1000)
+        form.addRow("Max iterations", self.iterations)
+        self.tol_grad = NumberField(1e-6, non_negative, group)
+        self.tol_grad.setToolTip("Stop when |∇f| falls below this (0: never)")
+        self.tol_grad.edited.connect(self._on_any_edit)
+        form.addRow("Stop at |∇f| <", self.tol_grad)
+        self.tol_step = NumberField(0.0, non_negative, group)
+        self.tol_step.setToolTip("Stop when a step is shorter than this (0: never)")
+        self.tol_step.edited.connect(self._on_any_edit)
+        form.addRow("Stop at |step| <", self.tol_step)
+        self.maximize = QCheckBox("Maximize (climb instead of descend)", group)
+        form.addRow(self.maximize)
+        return group
+
+    def _build_buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.run_button = QPushButton("Run", self)
+        self.run_button.setToolTip("Run gradient descent (Ctrl+R)")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.request_run)
+        self.stop_button = QPushButton("Stop", self)
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop_requested)
+        row.addWidget(self.run_button, 1)
+        row.addWidget(self.stop_button)
+        return row
+
+    # -- public API ---------------------------------------------------------------------
+
+    def variant(self) -> Variant:
+        return get_variant(self.variant_combo.currentData())
+
+    def config(self) -> RunConfig | None:
+        """The settings as typed, or None while a field is wrong (each field says why)."""
+        data = self.mode_switch.is_data_mode()
+        objective = self._objective()
+        start = self.start_fields.values()
+        learning_rate = self.learning_rate.value()
+        variant = self.variant()
+        tolerances = (self.tol_grad.value(), self.tol_step.value())
+        if objective is None or start is None or learning_rate is None or None in tolerances:
+            return None
+        overrides = {}
+        for name, default in variant.defaults.items():
+            value = self.hyperparameters[name].value()
+            if value is None:
+                return None
+            overrides[name] = None if value == default else value
+        gradient = "symbolic" if data else self.gradient_combo.currentData()
+        h = self.h_field.value()
+        if h is None and gradient != "symbolic":
+            return None
+        fields = self.data_section.config_fields() if data else self._function_fields()
+        if fields is None:
+            return None
+        return RunConfig(
+            start=start,
+            variant=variant.name,
+            learning_rate=learning_rate,
+            iterations=self.iterations.value(),
+            tol_grad=tolerances[0],
+            tol_step=tolerances[1],
+            gradient=gradient,
+            h=DEFAULT_H if h is None else h,
+            maximize=self.maximize.isChecked(),
+            **overrides,
+            **fields,
+        )
+
+    def set_config(self, config: RunConfig) -> None:
+        """Fill every field from ``config`` (a preset, a settings file, the last session).
+
+        When its function is a bundled example's, that example's plot range and minima are
+        used. Raises ConfigError for an unknown variant (the fields stay as they were).
+        """
+        preset = next(
+            (
+                p
+                for p in load_presets()
+                if p.config.function == config.function and p.config.variables == config.variables
+            ),
+            None,
+        )
+        self._apply(config, preset)
+
+    def select_preset(self, name: str) -> None:
+        """Fill every field from the bundled example ``name``."""
+        preset = get_preset(name)
+        self._apply(preset.config, preset)
+
+    @Slot(object)
+    def set_start(self, point: Sequence[float]) -> None:
+        """Set the start point (the student clicked the plot), rounded to 4 digits."""
+        self.start_fields.set_values([float(f"{float(v):.4g}") for v in point])
+
+    def set_running(self, running: bool) -> None:
+        self.stop_button.setEnabled(running)
+
+    @Slot(str)
+    def show_run_error(self, message: str) -> None:
+        """Show why a run could not start (under the Run button)."""
+        self.run_error.show_message(message)
+
+    @Slot()
+    def request_run(self) -> None:
+        """Emit ``run_requested`` with the current settings, if every field is valid."""
+        config = self.config()
+        if config is None:
+            self.show_run_error("Fix the fields marked in red first.")
+            return
+        self.run_error.show_message(None)
+        self.run_requested.emit(config)
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _apply(self, config: RunConfig, preset: Preset | None) -> None:
+        variant = get_variant(config.variant)
+        gradient = "symbolic" if config.gradient == "exact" else config.gradient.strip().lower()
+        data = bool(config.data)
+        self._loading = True
+        try:
+            self.mode_switch.set_data_mode(data)
+            self.variant_combo.setCurrentIndex(self.variant_combo.findData(variant.name))
+            self._on_variant_changed()
+            for name, value in config.hyperparameter_overrides().items():
+                if value is not None:
+                    self.hyperparameters[name].set_value(value)
+            self.learning_rate.set_value(config.learning_rate)
+            index = self.gradient_combo.findData(gradient)
+            self.gradient_combo.setCurrentIndex(index if index >= 0 else 0)
+            self.h_field.set_value(config.h)
+            self.iterations.setValue(config.iterations)
+            self.tol_grad.set_value(config.tol_grad)
+            self.tol_step.set_value(config.tol_step)
+            self.maximize.setChecked(config.maximize)
+            self._preset = preset
+            self.preset_hint.setText(preset.shows if preset else "")
+            self.preset_hint.setVisible(preset is not None)
+            name = preset.name if preset is not None else None
+            self.preset_combo.setCurrentIndex(max(self.preset_combo.findData(name), 0))
+            self._shown = None
+            if data:
+                self.data_section.set_config(config)
+            else:
+                self.function_field.set_text(config.function, config.variables)
+            self.start_fields.set_values(config.start)
+            show_mode(self, data)
+        finally:
+            self._loading = False
+        self.run_error.show_message(None)
+        self._emit_function_changed()
+        self._refresh_run_button()
+
+    def _objective(self):
+        """The typed function's Objective, or in data mode the loss's DataObjective."""
+        if self.mode_switch.is_data_mode():
+            return self.data_section.objective()
+        return self.function_field.objective()
+
+    def _function_fields(self) -> dict:
+        return {
+            "function": self.function_field.text(),
+            "variables": self.function_field.variables(),
+        }
+
+    def _emit_function_changed(self) -> None:
+        objective = self._objective()
+        shown = self._shown
+        if objective is None or (
+            shown is not None
+            and objective.variables == shown.variables
+            and objective.expr == shown.expr
+            and getattr(objective, "dataset", None) is getattr(shown, "dataset", None)
+        ):
+            return
+        self._shown = objective
+        preset = self._preset
+        applies = preset is not None and preset.config.function == self.function_field.text()
+        applies = applies and not self.mode_switch.is_data_mode()
+        self.function_changed.emit(
+            ShownFunction(
+                objective=objective,
+                start=self.start_fields.values(),
+                plot_range=preset.plot_range if applies else None,
+                minima=preset.minima if applies else _best_fit(objective),
+            )
+        )
+
+    def _refresh_run_button(self) -> None:
+        function_ok = self.function_field.is_pending() or self.function_field.error() is None
+        if self.mode_switch.is_data_mode():
+            function_ok = self.data_section.is_valid()
+        fields = [self.learning_rate.field, self.tol_grad, self.tol_step, self.h_field]
+        fields += [self.hyperparameters[n] for n in self.variant().defaults]
+        fields_ok = not any(field.error() for field in fields) and not self.start_fields.has_error()
+        self.run_button.setEnabled(function_ok and fields_ok)
+
+    @Slot(int)
+    def _on_preset_activated(self, index: int) -> None:
+        name = self.preset_combo.itemData(index)
+        if name is not None:
+            self.select_preset(name)
+
+    @Slot(object)
+    def _on_function_parsed(self, objective: Objective) -> None:
+        self.start_fields.rebuild(objective.variables)
+        if not self._loading:
+            self._emit_function_changed()
+        self._refresh_run_button()
+
+    @Slot(str)
+    def _on_function_rejected(self, _message: str) -> None:
+        self._refresh_run_button()
+
+    @Slot(object)
+    def _on_data_parsed(self, objective) -> None:
+        if self.mode_switch.is_data_mode():
+            self._on_function_parsed(objective)
+
+    @Slot(bool)
+    def _on_mode_changed(self, data: bool) -> None:
+        """Show the mode's fields; a mode opened with nothing in it gets its first example."""
+        show_mode(self, data)
+        if self._loading:
+            return
+        if data and self.data_section.dataset() is None:
+            self.set_config(load_samples()[0].config)
+            return
+        if not data and not self.function_field.text():
+            self.select_preset(load_presets()[0].name)
+            return
+        objective = self._objective()
+        if objective is not None:
+            self.start_fields.rebuild(objective.variables)
+        self._shown = None
+        self._emit_function_changed()
+        self._refresh_run_button()
+
+    @Slot()
+    def _on_start_edited(self) -> None:
+        self._on_any_edit()
+        start = self.start_fields.values()
+        shown = self._shown  # fields rebuilt for a new function: function_changed brings them
+        fits = shown is not None and start is not None and len(start) == shown.dimension
+        if fits and not self._loading:
+            self.start_changed.emit(start)
+
+    @Slot()
+    def _on_any_edit(self) -> None:
+        if not self._loading:
+            self.run_error.show_message(None)
+        self._refresh_run_button()
+
+    @Slot()
+    def _on_variant_changed(self) -> None:
+        variant = self.variant()
+        for name, field in self.hyperparameters.items():
+            used = name in variant.defaults
+            self._optimizer_form.setRowVisible(field, used)
+            if used:
+                field.set_value(variant.defaults[name])
+        self.variant_hint.setText(variant.summary)
+        self._refresh_run_button()
+
+    @Slot()
+    def _on_gradient_mode_changed(self) -> None:
+        self.h_field.set_active(self.gradient_combo.currentData() != "symbolic")
+        self._refresh_run_button()

@@ -1,0 +1,1 @@
+"""What follows the stage: plots, convergence, inspector, playback, data views."""

@@ -1,0 +1,451 @@
+"""The picture of f and of the run: contour (2 variables), curve (1) or a 2-D slice (3+).
+
+:class:`PlotView` owns every pyqtgraph item of the main plot. The landscape is sampled by
+:mod:`gdexplorer.core.landscape` over the visible rectangle (plus a margin) and resampled when
+the view moves or, for a slice, when the current iterate moves: such changes are coalesced by a
+150 ms single-shot timer, so a drag or a playback redraws the landscape about 7 times a second,
+each time with the latest view. Path updates and iteration changes only call ``setData``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from gdexplorer.core.landscape import (
+    Evaluable,
+    evaluate,
+    grown_range,
+    initial_view,
+    sample_curve,
+    sample_grid,
+)
+from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.ui import style
+from gdexplorer.ui.views.plot_export import save_widget_png
+from gdexplorer.ui.views.plot_header import PlotHeader
+from gdexplorer.ui.views.plot_landscape import ContourLayer, CurveLayer
+from gdexplorer.ui.views.plot_path import (
+    DOT_LIMIT,
+    LINE_LIMIT,
+    PathLayer,
+    PathLength,
+    drawn_indices,
+    thinned_indices,
+)
+
+REDRAW_MS = 150
+SAMPLE_MARGIN = 0.15
+"""The landscape is sampled this fraction beyond each side of the view, so a pan shows colour."""
+
+MAX_ZOOM_OUT = 50.0
+"""Following a run, the view grows to at most this many times its first size (divergence)."""
+
+Range = tuple[tuple[float, float], ...]
+
+
+class PlotView(QWidget):
+    """f and the run in the plane of two variables (or along one).
+
+    Signals
+    -------
+    start_picked(tuple):
+        The student clicked (without dragging) a point of the plot: the new start, all
+        coordinates (for a slice, the shown two replaced in the current start).
+    hover_text(str):
+        ``x = …, y = …   f = …`` under the mouse (also shown above the plot).
+    """
+
+    start_picked = Signal(object)
+    hover_text = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._objective: Evaluable | None = None
+        self._variables: tuple[str, ...] = ()
+        self._start = np.zeros(0)
+        self._minima = np.empty((0, 0))
+        self._plot_range: Range | None = None
+        self._axes: tuple[int, ...] = (0, 1)
+        self._trajectory: Trajectory | None = None
+        self._drawn_rows = 0
+        self._path_length = PathLength()
+        self._point_columns: list[int] = []
+        self._gradient_columns: list[int] = []
+        self._value_column = 0
+        self._index: int | None = None
+        self._maximize = False
+        self._follow = True
+        self._first_span = (1.0, 1.0)
+        self._drawn_key: tuple | None = None
+        self._build()
+
+    def _build(self) -> None:
+        self.header = PlotHeader(self)
+        self.plot_widget = pg.PlotWidget(background=style.BACKGROUND)
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.hideButtons()
+        self.plot.disableAutoRange()
+        style.style_plot(self.plot)
+        self.view_box = self.plot.getViewBox()
+        self.contour = ContourLayer(self.plot)
+        self.curve = CurveLayer(self.plot)
+        self.path = PathLayer(self.plot)
+        self.legend = self.plot.addLegend(
+            offset=(8, 4),
+            brush=(236, 236, 236, 225),
+            labelTextSize="9pt",
+            labelTextColor=style.FOREGROUND,
+            colCount=5,
+            horSpacing=4,
+        )
+        for item, name in self.path.legend_items():
+            self.legend.addItem(item, name)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.header)
+        layout.addWidget(self.plot_widget, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REDRAW_MS)
+        self._timer.timeout.connect(self._on_redraw_due)
+        self.view_box.sigRangeChanged.connect(self._on_range_changed)
+        self.view_box.sigRangeChangedManually.connect(self._on_range_changed_manually)
+        self.view_box.sigResized.connect(self._on_resized)
+        scene = self.plot_widget.scene()
+        scene.sigMouseMoved.connect(self._on_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_mouse_clicked)
+        self.header.axes_changed.connect(self._on_axes_changed)
+        self.header.fit_requested.connect(self._on_fit_requested)
+        self.header.equal_scales_toggled.connect(self._on_equal_scales_toggled)
+
+    # -- the contract --------------------------------------------------------------------
+
+    def show_objective(
+        self,
+        objective: Evaluable,
+        plot_range: Sequence[tuple[float, float]] | None,
+        start: Sequence[float],
+        minima: Sequence[Sequence[float]] = (),
+    ) -> None:
+        """A new function: curve (1 variable), contour (2) or slice (3+), around ``start``."""
+        self._objective = objective
+        label = self.legend.getLabel(self.path.minima)
+        if label is not None:  # on a loss over data, the marked minimum is the best fit
+            on_data = hasattr(objective, "least_squares_minimum")
+            label.setText("least-squares fit" if on_data else "known minimum")
+        self._variables = tuple(getattr(objective, "variables", ())) or tuple(
+            f"x{i + 1}" for i in range(objective.dimension)
+        )
+        d = objective.dimension
+        self._start = np.asarray(start, dtype=float).reshape(d)
+        self._minima = np.asarray(minima, dtype=float).reshape(-1, d)
+        self._plot_range = tuple(map(tuple, plot_range)) if plot_range is not None else None
+        self._axes = (0,) if d == 1 else (0, 1)
+        self.header.set_variables(self._variables if d >= 3 else (), self._axes)
+        self.header.equal_scales.setVisible(d >= 2)
+        self.view_box.setAspectLocked(d >= 2 and self.header.equal_scales.isChecked())
+        self.contour.set_visible(d >= 2)
+        self.view_box.setBackgroundColor(style.UNDEFINED if d >= 2 else style.BACKGROUND)
+        self.curve.set_visible(d == 1)
+        self.path.set_on_curve(d == 1)
+        self._place_legend()
+        self._clear_run_items()
+        self._trajectory = None
+        self._reset_view()
+
+    def set_start(self, start: Sequence[float]) -> None:
+        """Move the start marker; the view grows to include it if it is outside."""
+        if self._objective is None:
+            return
+        self._start = np.asarray(start, dtype=float).reshape(self._objective.dimension)
+        self._draw_markers()
+        if self._follow:
+            self._grow_view(self._to_plane(self._start[None, :]))
+        if self._objective.dimension >= 3 and self._trajectory is None:
+            self._schedule_redraw()
+
+    def show_run(self, trajectory: Trajectory, maximize: bool = False) -> None:
+        """Draw a new run (rows may still be arriving: call :meth:`refresh_path`)."""
+        self._clear_run_items()
+        self._trajectory = trajectory
+        columns = trajectory.columns
+        self._point_columns = [columns.index(v) for v in trajectory.variables]
+        self._gradient_columns = [columns.index(f"grad_{v}") for v in trajectory.variables]
+        self._value_column = columns.index("f")
+        self._maximize = maximize
+        self._follow = True
+        self._place_legend()
+        self.refresh_path()
+
+    def refresh_path(self) -> None:
+        """Rows were appended to the trajectory: redraw the path, grow the view to it."""
+        trajectory = self._trajectory
+        if trajectory is None or self._objective is None or len(trajectory) == self._drawn_rows:
+            return
+        fresh = self._plane_rows(slice(self._drawn_rows, len(trajectory)))
+        self._measure_path(fresh)
+        self._drawn_rows = len(trajectory)
+        self._draw_path()
+        if self._follow:
+            self._grow_view(fresh)
+
+    def show_iteration(self, index: int) -> None:
+        """Mark iterate ``index``: the current point, the −∇f arrow, the tangent (1-D)."""
+        trajectory = self._trajectory
+        if trajectory is None or len(trajectory) == 0:
+            return
+        self._index = int(np.clip(index, 0, len(trajectory) - 1))
+        self._draw_current()
+        if self._objective is not None and self._objective.dimension >= 3:
+            self._schedule_redraw()
+
+    def clear_run(self) -> None:
+        self._clear_run_items()
+        self._trajectory = None
+        if self._objective is not None and self._objective.dimension >= 3:
+            self._schedule_redraw()
+
+    def export_png(self, path: str) -> Path:
+        """Save the plot as a PNG and return where (``.png`` added to a name without one); on
+        failure raise ExportError and leave the target untouched."""
+        return save_widget_png(self.plot_widget, path)
+
+    # -- for extra items drawn by others (the Compare dock's runs) ---------------------------
+
+    @property
+    def plane_axes(self) -> tuple[int, ...]:
+        """The coordinates plotted: ``(i, j)`` on a contour or slice, ``(0,)`` with f (1-D)."""
+        return self._axes
+
+    def grow_to(self, plane_points: np.ndarray) -> None:
+        """Widen the view to include these plotted points, as a run's path does."""
+        self._grow_view(np.asarray(plane_points, dtype=float).reshape(-1, 2))
+
+    # -- geometry ------------------------------------------------------------------------
+
+    def _to_plane(self, points: np.ndarray) -> np.ndarray:
+        """Full points (start, minima) -> the plotted two columns (for 1-D: x and f)."""
+        points = np.asarray(points, dtype=float)
+        if len(self._axes) == 2:
+            return points[:, list(self._axes)]
+        return np.column_stack([points[:, 0], evaluate(self._objective, points)])
+
+    def _plane_rows(self, rows: slice | np.ndarray) -> np.ndarray:
+        """Trajectory rows -> plotted coordinates, reading only those rows (runs can be long)."""
+        table = self._trajectory.rows[rows]
+        if len(self._axes) == 2:
+            return table[:, [self._point_columns[a] for a in self._axes]]
+        return table[:, [self._point_columns[0], self._value_column]]
+
+    def _measure_path(self, fresh: np.ndarray) -> None:
+        """Keep the path's length up to date (for thinning): the new rows only, unless the
+        run or the plotted axes changed since it was measured."""
+        key = (id(self._trajectory), self._axes)
+        if self._path_length.key != key or len(self._path_length) != self._drawn_rows:
+            (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+            self._path_length.reset(key, (abs(x1 - x0) or 1.0, abs(y1 - y0) or 1.0))
+            fresh = self._plane_rows(slice(0, len(self._trajectory)))
+        self._path_length.extend(fresh)
+
+    def _draw_path(self) -> None:
+        count = len(self._trajectory)
+        if len(self._path_length) != count:
+            self._path_length.reset()
+        self._measure_path(np.empty((0, 2)))  # re-measures only when out of date
+        line = self._plane_rows(thinned_indices(count, LINE_LIMIT, self._path_length))
+        self.path.set_path(line, self._plane_rows(drawn_indices(count, DOT_LIMIT)))
+
+    def _wanted_range(self) -> Range:
+        """Start, path and minima with room around, in plotted coordinates."""
+        trajectory = self._trajectory
+        points = trajectory.rows[:, self._point_columns] if trajectory is not None else ()
+        return initial_view(
+            self._objective, self._axes, self._start, points, self._minima, self._plot_range
+        )
+
+    def _reset_view(self) -> None:
+        """Show the wanted range and draw everything for it now (not after the timer)."""
+        x_range, y_range = self._wanted_range()
+        self._first_span = (x_range[1] - x_range[0], y_range[1] - y_range[0])
+        self._follow = True
+        self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0.02)
+        self._label_axes()
+        self._draw_markers()
+        self._redraw_landscape()
+        if self._trajectory is not None:
+            self._draw_path()
+            self._draw_current()
+
+    def _grow_view(self, plane_points: np.ndarray) -> None:
+        """Widen the view to include ``plane_points`` (never shrink, never beyond the cap)."""
+        current = tuple(tuple(r) for r in self.view_box.viewRange())
+        wanted = grown_range(current, plane_points, self._first_span, MAX_ZOOM_OUT)
+        if wanted != current:
+            self.view_box.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
+
+    def _place_legend(self) -> None:
+        """One row at the top centre, naming the gradient as the plot shows it."""
+        one = self._objective is not None and self._objective.dimension == 1
+        sign = "+" if self._maximize else "−"
+        gradient = "f′(x)" if one else "∇f"
+        self.legend.getLabel(self.path.shaft).setText(f"{sign}{gradient} direction")
+        self.legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 4))
+
+    def _label_axes(self) -> None:
+        names = [self._variables[i] for i in self._axes]
+        if len(names) == 1:
+            names.append(f"f({names[0]})")
+        self.plot.setLabel("bottom", names[0], **style.axis_label_style())
+        self.plot.setLabel("left", names[1], **style.axis_label_style())
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def _slice_point(self) -> np.ndarray:
+        """Where the slice passes: the current iterate during a run, else the start."""
+        if self._trajectory is not None and self._index is not None and len(self._trajectory):
+            row = self._trajectory.rows[min(self._index, len(self._trajectory) - 1)]
+            return row[self._point_columns]
+        return self._start
+
+    def _redraw_landscape(self) -> None:
+        objective = self._objective
+        if objective is None:
+            return
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        mx, my = (x1 - x0) * SAMPLE_MARGIN, (y1 - y0) * SAMPLE_MARGIN
+        through = self._slice_point()
+        if objective.dimension == 1:
+            self.curve.set_landscape(sample_curve(objective, (x0 - mx, x1 + mx)))
+        else:
+            grid = sample_grid(
+                objective, (x0 - mx, x1 + mx), (y0 - my, y1 + my), self._axes, through
+            )
+            self.contour.set_landscape(grid, ((x0, x1), (y0, y1)))
+            self.header.set_slice(self._variables, self._axes, through)
+        self._drawn_key = (x0, x1, y0, y1, tuple(through), self._axes)
+
+    def _draw_markers(self) -> None:
+        if self._objective is None:
+            return
+        self.path.set_start(tuple(self._to_plane(self._start[None, :])[0]))
+        minima = self._to_plane(self._minima) if len(self._minima) else np.empty((0, 2))
+        self.path.set_minima(minima)
+
+    def _draw_current(self) -> None:
+        trajectory, index = self._trajectory, self._index
+        if trajectory is None or index is None or index >= len(trajectory):
+            self.path.set_current(None)
+            self.path.hide_arrow()
+            self.curve.hide_tangent()
+            return
+        where = self._plane_rows(slice(index, index + 1))[0]
+        gradient = trajectory.rows[index, self._gradient_columns]
+        self.path.set_current(where)
+        direction = gradient if self._maximize else -gradient
+        if len(self._axes) == 1:
+            plane_direction = np.array([direction[0], 0.0])
+            (x0, x1), _ = self.view_box.viewRange()
+            self.curve.set_tangent(where[0], where[1], float(gradient[0]), (x1 - x0) * 0.18)
+        else:
+            plane_direction = direction[list(self._axes)]
+        self.path.set_arrow(where, plane_direction, self._pixel_size())
+
+    def _pixel_size(self) -> tuple[float, float]:
+        size = self.view_box.viewPixelSize()
+        return (float(size[0]), float(size[1]))
+
+    def _clear_run_items(self) -> None:
+        self.path.clear()
+        self.curve.hide_tangent()
+        self._drawn_rows = 0
+        self._index = None
+
+    def _schedule_redraw(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
+
+    # -- slots ---------------------------------------------------------------------------
+
+    @Slot()
+    def _on_redraw_due(self) -> None:
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        key = (x0, x1, y0, y1, tuple(self._slice_point()), self._axes)
+        if key != self._drawn_key:
+            self._redraw_landscape()
+
+    @Slot(object, object, object)
+    def _on_range_changed(self, *_args) -> None:
+        self._schedule_redraw()
+        self._draw_current()
+
+    @Slot(object)
+    def _on_range_changed_manually(self, *_args) -> None:
+        self._follow = False
+
+    @Slot(object)
+    def _on_resized(self, *_args) -> None:
+        self._draw_current()
+        width = self.view_box.width()  # one legend row when it fits, else two or three
+        self.legend.setColumnCount(5 if width > 540 else 3 if width > 330 else 2)
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos) -> None:
+        if self._objective is None or not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return
+        point = self.view_box.mapSceneToView(scene_pos)
+        full = self._full_point(point.x(), point.y())
+        value = float(evaluate(self._objective, full[None, :])[0])
+        shown = full[list(self._axes)]
+        where = ", ".join(
+            f"{self._variables[i]} = {v:.4g}" for i, v in zip(self._axes, shown, strict=True)
+        )
+        text = f"{where}    f = {value:.6g}" if np.isfinite(value) else f"{where}    f undefined"
+        self.header.set_hover(text)
+        self.hover_text.emit(text)
+
+    @Slot(object)
+    def _on_mouse_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        scene_pos = event.scenePos()
+        if self._objective is None or not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return
+        point = self.view_box.mapSceneToView(scene_pos)
+        self.pick(point.x(), point.y())
+
+    def pick(self, x: float, y: float) -> None:
+        """Emit ``start_picked`` for the plotted point (x, y), as a click there does."""
+        self.start_picked.emit(tuple(float(v) for v in self._full_point(x, y, self._start)))
+
+    def _full_point(self, x: float, y: float, base: np.ndarray | None = None) -> np.ndarray:
+        """The point of the plot at (x, y): ``base`` (default: the slice's point) with the shown
+        coordinates replaced."""
+        full = np.array(self._slice_point() if base is None else base, dtype=float)
+        full[self._axes[0]] = x
+        if len(self._axes) == 2:
+            full[self._axes[1]] = y
+        return full
+
+    @Slot(int, int)
+    def _on_axes_changed(self, horizontal: int, vertical: int) -> None:
+        self._axes = (horizontal, vertical)
+        self._reset_view()
+
+    @Slot(bool)
+    def _on_equal_scales_toggled(self, equal: bool) -> None:
+        two_d = self._objective is not None and self._objective.dimension >= 2
+        self.view_box.setAspectLocked(equal and two_d)
+        self._on_fit_requested()
+
+    @Slot()
+    def _on_fit_requested(self) -> None:
+        saved, self._plot_range = self._plot_range, None
+        self._reset_view()
+        self._plot_range = saved

@@ -337,11 +337,13 @@ def _diverging(outcome: Outcome, facts: RunFacts, growth: float) -> Outcome:
     tail = facts.tail
     value = tail.rows[-1, tail.dimension]
     subject = "the loss" if facts.config.data else "f"
+    # The cause first: it is what a student acts on, and a narrow status bar keeps the start.
+    cause = _cause(facts, tail).removeprefix("; ")
     text = (
         f"Diverging after {outcome.iterations:,} {facts.noun} ({subject} ≈ {value:.3g}): "
-        f"{_growth_words(tail, growth, facts.noun)}"
+        + (f"{cause}; " if cause else "")
+        + _growth_words(tail, growth, facts.noun)
     )
-    text += _cause(facts, tail)
     return Outcome(StopReason.DIVERGED, outcome.iterations, text, outcome.reason)
 
 

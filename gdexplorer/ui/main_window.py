@@ -196,6 +196,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def show_status(self, message: str) -> None:
         self.status_label.setText(message)
+        self.status_label.setToolTip(message)  # the whole text, where a narrow window cuts it
 
     @Slot()
     def reset_to_defaults(self) -> None:

@@ -36,6 +36,9 @@ def test_wheel_contains_and_loads_the_resources(tmp_path) -> None:
         archive.extractall(tmp_path / "unpacked")
     assert "gdexplorer/resources/presets.json" in names
     assert "gdexplorer/cli.py" in names
+    folders = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "gdexplorer").rglob("*.py")}
+    missing = sorted(f for f in folders if f"{f}/__init__.py" not in names)
+    assert not missing, f"packages missing from the wheel (list them in pyproject.toml): {missing}"
     script = CHECK.format(root=str(ROOT), unpacked=str(tmp_path / "unpacked"))
     result = subprocess.run(
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120

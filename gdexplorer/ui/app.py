@@ -30,8 +30,8 @@ EXIT_USAGE = 2
 GIL_SWITCH_SECONDS = 0.0005
 """While a run computes on the worker thread, every return of the GUI thread into Python waits
 for the worker to hand over the GIL; CPython's default (5 ms per hand-over) makes one repaint of
-the plots take hundreds of milliseconds. Redraws hold the runs (:mod:`.redraw_gate`), but the
-GUI thread still enters Python between them (timers, Qt's follow-up paints); at 0.5 ms the
+the plots take hundreds of milliseconds. Redraws hold the runs (:mod:`.threads.redraw_gate`), but
+the GUI thread still enters Python between them (timers, Qt's follow-up paints); at 0.5 ms the
 worst event-loop gap of bench_gui fell from 25–33 ms (1 ms) to 19–28 ms (5 runs each)."""
 SETTLE_GARBAGE_MS = 2000
 """Start-up objects are frozen out of the collector's scans once the first parse (sympy's

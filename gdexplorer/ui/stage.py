@@ -11,8 +11,8 @@ The streamed redraw is split into three turns of the event loop, so timers and i
 handled in between instead of waiting for all of them: the paths (views registered with
 ``Turn.PATH``), then the playback bar and what follows its index (inspector, markers), then, at
 most ``SLOW_FPS`` times a second, the views registered with ``Turn.SLOW`` (the convergence
-plots, the slowest to draw). Each turn first pauses the run loops (:mod:`redraw_gate`), so a
-redraw has the interpreter lock alone.
+plots, the slowest to draw). Each turn first pauses the run loops
+(:mod:`.threads.redraw_gate`), so a redraw has the interpreter lock alone.
 """
 
 from __future__ import annotations

@@ -1,6 +1,11 @@
-"""Qt test fixtures: isolated QSettings, garbage collected in the GUI thread only, no worker
-thread may outlive its test, and a test fails when the window's last-resort handler
-(:mod:`gdexplorer.ui.error_guard`) caught anything."""
+"""The UI tests' shared fixtures, in one place.
+
+Autouse, for every test here: isolated QSettings, garbage collected in the GUI thread only, no
+worker thread may outlive its test, and a test fails when the window's last-resort handler
+(:mod:`gdexplorer.ui.error_guard`) caught anything. On request: ``window`` (the main window, on
+``window_config``, which a module may override). The run settings the tests share (``VALLEY``,
+``ENDLESS``) are in ``run_configs.py``, as test modules import them.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 from PySide6.QtWidgets import QWidget
 
+from gdexplorer.core.config import RunConfig
 from gdexplorer.ui import error_guard, settings_store
 from gdexplorer.ui.threads import run_worker as worker
 from gdexplorer.ui.threads.garbage import MainThreadCollector
@@ -108,17 +114,25 @@ def no_guarded_exception():
 
 
 @pytest.fixture
-def window(qtbot):
-    """The main window on the elongated valley (test modules may define their own)."""
-    from compare_fixtures import VALLEY
+def window_config() -> RunConfig | None:
+    """What :func:`window` opens on: the elongated valley. A module overrides this fixture to
+    open on something else (``None``: the window's own first example, as a student sees it).
+    Imported here, not at the top: test_error_guard runs a copy of this file on its own."""
+    from run_configs import VALLEY
 
+    return VALLEY
+
+
+@pytest.fixture
+def window(qtbot, window_config):
+    """The main window, shown and active, on ``window_config``; closed after the test."""
     from gdexplorer.ui.main_window import MainWindow
-    from gdexplorer.ui.settings_store import SettingsStore
 
-    made = MainWindow(SettingsStore())
-    made.load_initial(VALLEY)
+    made = MainWindow(settings_store.SettingsStore())
+    made.load_initial(window_config)
     qtbot.addWidget(made)
-    made.show()
-    qtbot.waitExposed(made)
+    with qtbot.waitActive(made):
+        made.show()
+        made.activateWindow()
     yield made
     made.close()

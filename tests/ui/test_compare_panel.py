@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from compare_fixtures import ENDLESS, VALLEY
+from run_configs import ENDLESS, VALLEY
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason, run_to_end

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from compare_fixtures import VALLEY
+from run_configs import VALLEY
 
 from gdexplorer.ui.compare.basin_panel import BasinOverlay
 from gdexplorer.ui.compare.dock import CompareTabs

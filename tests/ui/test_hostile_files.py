@@ -7,8 +7,8 @@ import math
 import os
 
 import pytest
-from compare_fixtures import VALLEY
 from PySide6.QtCore import QSettings
+from run_configs import VALLEY
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from run_configs import ENDLESS
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason, run_to_end
@@ -11,7 +12,6 @@ from gdexplorer.ui.threads.run_worker import RunController
 from gdexplorer.ui.views.playback import PlaybackBar
 
 LONG_BOWL = RunConfig("x^2 + 3y^2", (2.0, -1.0), learning_rate=1e-6, iterations=200_000)
-ENDLESS = RunConfig("x^2 + y^2", (2.0, 2.0), learning_rate=1e-9, iterations=5_000_000, tol_grad=0.0)
 
 
 class FakeView:

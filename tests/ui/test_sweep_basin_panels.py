@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from compare_fixtures import ENDLESS, VALLEY
+from run_configs import ENDLESS, VALLEY
 
 from gdexplorer.core.many.basins import basin_map
 from gdexplorer.core.many.sweep import learning_rate_sweep

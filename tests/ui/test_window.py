@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
+from run_configs import ENDLESS
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason, run_to_end
@@ -19,19 +20,11 @@ from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.threads.run_worker import running_threads
 
-ENDLESS = RunConfig("x^2 + y^2", (2.0, 2.0), learning_rate=1e-9, iterations=5_000_000, tol_grad=0.0)
-
 
 @pytest.fixture
-def window(qtbot):
-    made = MainWindow(SettingsStore())
-    made.load_initial(None)
-    qtbot.addWidget(made)
-    with qtbot.waitActive(made):
-        made.show()
-        made.activateWindow()
-    yield made
-    made.close()
+def window_config():
+    """The window opens on its own first example, as a student sees it (see conftest.py)."""
+    return None
 
 
 def pick_preset(qtbot, window, name):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
+from run_configs import ENDLESS
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import RESUME_WAIT, Batch, StopReason, make_run, run_to_end
@@ -17,7 +18,6 @@ from gdexplorer.ui.threads import redraw_gate
 from gdexplorer.ui.threads.run_worker import RunController, RunWorker, running_threads
 
 BOWL = RunConfig("x^2 + 3y^2", (2.0, -1.0), learning_rate=0.05, iterations=400)
-ENDLESS = RunConfig("x^2 + y^2", (2.0, 2.0), learning_rate=1e-9, iterations=5_000_000, tol_grad=0.0)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """Maths text for the worked example: numbers, vectors and the variants' equations.
 
-The variants' equations are Python assignments (constants of :mod:`optimizers`); this module
-writes their right-hand sides as a student reads them (``−lr·g``, ``β₁ᵗ``, ``√v``, ``g²``),
-either with symbols (``m₄``) or with this iteration's numbers substituted.
+The variants' equations are Python assignments (constants of
+:mod:`gdexplorer.core.optimizers`); this module writes their right-hand sides as a student reads
+them (``−lr·g``, ``β₁ᵗ``, ``√v``, ``g²``), either with symbols (``m₄``) or with this
+iteration's numbers substituted.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ arrays (one contiguous row per coordinate) for the A lanes still running:
 
 * the update is :func:`gdexplorer.core.optimizers.update`, the same rule a single run uses,
   with a per-lane learning rate broadcast as a ``(1, A)`` array;
-* f and the gradient come from one generated numpy function (:mod:`.vector_kernel`);
+* f and the gradient come from one generated numpy function (:mod:`.kernel`);
 * every lane stops on its own by the single-run engine's rules, in its order: a value that is
   not finite or beyond :data:`~gdexplorer.core.engine.DIVERGENCE_LIMIT` (the lane keeps its
   last finite point), then the gradient tolerance, then the step tolerance, then the iteration

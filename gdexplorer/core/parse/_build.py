@@ -50,7 +50,7 @@ class _Value:
 
 
 def build_expression(tree: ast.Expression, source_map: SourceMap) -> Built:
-    """Build the sympy expression for an allow-listed tree (see ``_parse_tree.read_tree``)."""
+    """Build the sympy expression for an allow-listed tree (see ``_tree.read_tree``)."""
     builder = _Builder(source_map)
     try:
         value = builder.build(tree.body)

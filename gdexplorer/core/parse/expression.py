@@ -25,7 +25,7 @@ only in case (``Pi``, ``E``, ``Exp``) is refused with a suggestion, also when wr
 
 Nothing typed ever reaches ``eval``, ``exec``, ``sympify``, ``parse_expr`` or ``lambdify``: the
 text is tokenized by hand, parsed with :func:`ast.parse` only, checked against an allow-list and
-built with sympy constructors (see ``_parse_tokens``, ``_parse_tree`` and ``_parse_build``).
+built with sympy constructors (see ``_tokens``, ``_tree`` and ``_build``).
 Error messages give 1-based columns; ``ExpressionError.position`` is the 0-based index.
 """
 

@@ -10,42 +10,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from gdexplorer.core.config import MAX_ITERATIONS, RunConfig
+from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data.datasets import load_samples
-from gdexplorer.core.gradients import DEFAULT_H, GRADIENT_MODES, GRADIENT_TITLES
+from gdexplorer.core.gradients import DEFAULT_H
 from gdexplorer.core.objective import Objective
-from gdexplorer.core.optimizers import HYPERPARAMETER_NAMES, VARIANTS, Variant, get_variant
+from gdexplorer.core.optimizers import Variant, get_variant
 from gdexplorer.core.presets import Preset, get_preset, load_presets
 from gdexplorer.ui.form.data_form import DataSection
 from gdexplorer.ui.form.data_mode import ModeSwitch, show_mode
-from gdexplorer.ui.form.fields import (
-    HYPERPARAMETER_LABELS,
-    HYPERPARAMETER_TIPS,
-    ErrorLabel,
-    LearningRateControl,
-    NumberField,
-    StartPointFields,
-    difference_step,
-    hint_label,
-    non_negative,
-    positive,
-    section_label,
-    unit_interval,
-)
+from gdexplorer.ui.form.fields import ErrorLabel, StartPointFields, hint_label, section_label
 from gdexplorer.ui.form.function import FunctionField
+from gdexplorer.ui.form.settings_groups import OptimizerGroup, StoppingGroup
 
 
 @dataclass(frozen=True)
@@ -135,58 +121,28 @@ class ControlsForm(QWidget):
         return group
 
     def _build_optimizer_group(self) -> QGroupBox:
-        group = QGroupBox("Optimizer", self)
-        form = QFormLayout(group)
-        self.variant_combo = QComboBox(group)
-        for variant in VARIANTS.values():
-            self.variant_combo.addItem(variant.title, variant.name)
-            self.variant_combo.setItemData(
-                self.variant_combo.count() - 1, variant.summary, Qt.ItemDataRole.ToolTipRole
-            )
+        group = self.optimizer = OptimizerGroup(self)
+        self.variant_combo = group.variant_combo
+        self.variant_hint = group.variant_hint
+        self.learning_rate = group.learning_rate
+        self.hyperparameters = group.hyperparameters
         self.variant_combo.currentIndexChanged.connect(self._on_variant_changed)
-        form.addRow("Variant", self.variant_combo)
-        self.variant_hint = hint_label(group)
-        form.addRow(self.variant_hint)
-        self.learning_rate = LearningRateControl(0.1, group)
         self.learning_rate.edited.connect(self._on_any_edit)
-        form.addRow("Learning rate", self.learning_rate)
-        self.hyperparameters: dict[str, NumberField] = {}
-        for name in HYPERPARAMETER_NAMES:
-            field = NumberField(0.0, positive if name == "eps" else unit_interval, group)
-            field.setToolTip(HYPERPARAMETER_TIPS[name])
+        for field in self.hyperparameters.values():
             field.edited.connect(self._on_any_edit)
-            form.addRow(HYPERPARAMETER_LABELS[name], field)
-            self.hyperparameters[name] = field
-        self._optimizer_form = form
         return group
 
     def _build_stopping_group(self) -> QGroupBox:
-        group = QGroupBox("Gradient and stopping", self)
-        form = QFormLayout(group)
-        self.gradient_combo = QComboBox(group)
-        for mode in GRADIENT_MODES:
-            self.gradient_combo.addItem(GRADIENT_TITLES[mode], mode)
+        group = self.stopping = StoppingGroup(self)
+        self.gradient_combo = group.gradient_combo
+        self.h_field = group.h_field
+        self.iterations = group.iterations
+        self.tol_grad = group.tol_grad
+        self.tol_step = group.tol_step
+        self.maximize = group.maximize
         self.gradient_combo.currentIndexChanged.connect(self._on_gradient_mode_changed)
-        form.addRow("Gradient", self.gradient_combo)
-        self.h_field = NumberField(DEFAULT_H, difference_step, group)
-        self.h_field.setToolTip("The finite-difference step (used by central and forward)")
-        self.h_field.edited.connect(self._on_any_edit)
-        form.addRow("h", self.h_field)
-        self.iterations = QSpinBox(group)
-        self.iterations.setRange(1, MAX_ITERATIONS)
-        self.iterations.setGroupSeparatorShown(True)
-        self.iterations.setValue(1000)
-        form.addRow("Max iterations", self.iterations)
-        self.tol_grad = NumberField(1e-6, non_negative, group)
-        self.tol_grad.setToolTip("Stop when |∇f| falls below this (0: never)")
-        self.tol_grad.edited.connect(self._on_any_edit)
-        form.addRow("Stop at |∇f| <", self.tol_grad)
-        self.tol_step = NumberField(0.0, non_negative, group)
-        self.tol_step.setToolTip("Stop when a step is shorter than this (0: never)")
-        self.tol_step.edited.connect(self._on_any_edit)
-        form.addRow("Stop at |step| <", self.tol_step)
-        self.maximize = QCheckBox("Maximize (climb instead of descend)", group)
-        form.addRow(self.maximize)
+        for field in (self.h_field, self.tol_grad, self.tol_step):
+            field.edited.connect(self._on_any_edit)
         return group
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -205,7 +161,7 @@ class ControlsForm(QWidget):
     # -- public API ---------------------------------------------------------------------
 
     def variant(self) -> Variant:
-        return get_variant(self.variant_combo.currentData())
+        return self.optimizer.variant()
 
     def config(self) -> RunConfig | None:
         """The settings as typed, or None while a field is wrong (each field says why)."""
@@ -430,16 +386,10 @@ class ControlsForm(QWidget):
 
     @Slot()
     def _on_variant_changed(self) -> None:
-        variant = self.variant()
-        for name, field in self.hyperparameters.items():
-            used = name in variant.defaults
-            self._optimizer_form.setRowVisible(field, used)
-            if used:
-                field.set_value(variant.defaults[name])
-        self.variant_hint.setText(variant.summary)
+        self.optimizer.show_variant()
         self._refresh_run_button()
 
     @Slot()
     def _on_gradient_mode_changed(self) -> None:
-        self.h_field.set_active(self.gradient_combo.currentData() != "symbolic")
+        self.stopping.show_gradient_mode()
         self._refresh_run_button()

@@ -4,9 +4,10 @@ A job is a plain function ``job(cancel, progress) -> result`` that only calls th
 vectorized engine, ``run_to_end``); it looks at ``cancel`` (a ``threading.Event``) between
 chunks of work and calls ``progress(done, total, ...)`` at most ~30 times a second.
 
-The threading is :mod:`.threads`'s, shared with ``ui/worker.py``: a parentless
-:class:`JobWorker` is moved to a fresh ``QThread``; ``started -> work``, ``finished -> quit``,
-``finished -> deleteLater``; results leave as ``Signal(object)``; the GUI never waits on a queued
+The threading is :mod:`.sessions`'s, shared with :mod:`.run_worker`: a parentless
+:class:`JobWorker` is moved to a fresh ``QThread``; ``started -> work``, ``finished -> quit``;
+the worker is dropped in the GUI thread once its thread has finished (never ``deleteLater``-ed in
+its own); results leave as ``Signal(object)``; the GUI never waits on a queued
 "stop" but sets the flag. :class:`JobRunner` lives in the GUI thread, runs one job at a time
 (starting another abandons the first: its result is dropped) and joins every thread on
 :meth:`JobRunner.shutdown`.

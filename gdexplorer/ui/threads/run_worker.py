@@ -1,8 +1,9 @@
 """Runs on a worker thread: the engine's batches stream to the window, a flag cancels.
 
 The shape is superqt's: a parentless :class:`RunWorker` is moved to a fresh ``QThread``,
-``started -> work``, ``finished -> quit``, ``finished -> deleteLater`` (wired in :mod:`.threads`,
-shared with the compare jobs). The loop itself lives in
+``started -> work``, ``finished -> quit`` (wired in :mod:`.sessions`, shared with the compare
+jobs); unlike superqt, the worker is dropped in the GUI thread once its thread has finished, not
+``deleteLater``-ed in its own (:mod:`.sessions` says why). The loop itself lives in
 the core (``Run.batches``); the worker only forwards its batches as ``Signal(object)`` and
 checks a ``threading.Event`` between them (a queued "stop" signal would reach a busy worker only
 once it is done).

@@ -1,6 +1,6 @@
 """The QThread wiring every worker shares: a session per worker thread, the live-thread list.
 
-Both the run worker (:mod:`.worker`) and the compare jobs (:mod:`.compare_worker`) follow the
+Both the run worker (:mod:`.run_worker`) and the compare jobs (:mod:`.job_worker`) follow the
 rules of ARCHITECTURE.md, written here once: a parentless worker is moved to a fresh ``QThread``;
 ``started -> work``, ``finished -> quit`` (a direct connection, so the thread quits even while the
 GUI is busy); receivers are ``@Slot`` methods, never lambdas; the thread is never stored as

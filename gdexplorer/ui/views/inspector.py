@@ -1,7 +1,7 @@
 """Iteration k as a worked example: x_k, f, ∇f, and the update written out with its numbers.
 
-The numbers and the text come from :mod:`.example` (Qt-free and tested there);
-this widget only lays them out as rich text, numbers in a fixed-width font.
+The numbers and the text come from :mod:`gdexplorer.core.explain.example` (Qt-free and tested
+there); this widget only lays them out as rich text, numbers in a fixed-width font.
 """
 
 from __future__ import annotations

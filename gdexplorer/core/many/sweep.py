@@ -17,9 +17,9 @@ import numpy as np
 
 from gdexplorer.core.budgets import check_lane_steps
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.engine import Run, StopReason
+from gdexplorer.core.engine import Run
 from gdexplorer.core.errors import ConfigError
-from gdexplorer.core.many.vectorized import CODE, REASONS, ProgressFn, run_many_from_config
+from gdexplorer.core.many.vectorized import LaneStops, ProgressFn, run_many_from_config
 from gdexplorer.core.objective import Objective
 from gdexplorer.core.optimizers import get_variant
 
@@ -28,7 +28,7 @@ MAX_COUNT = 100_000
 
 
 @dataclass(frozen=True, eq=False)
-class SweepResult:
+class SweepResult(LaneStops):
     """One lane per learning rate (log-spaced, increasing) and where it ended.
 
     ``start_value`` is f at the (shared) start; ``stability_limit`` see :func:`stability_limit`.
@@ -45,22 +45,6 @@ class SweepResult:
     start_value: float
     stability_limit: float | None
     seconds: float
-
-    @property
-    def reasons(self) -> tuple[StopReason, ...]:
-        return tuple(REASONS[code] for code in self.reason_codes)
-
-    def _is(self, *reasons: StopReason) -> np.ndarray:
-        return np.isin(self.reason_codes, [CODE[r] for r in reasons])
-
-    @property
-    def diverged(self) -> np.ndarray:
-        """Lanes with no valid end: diverged, or left the function's domain."""
-        return self._is(StopReason.DIVERGED, StopReason.UNDEFINED)
-
-    @property
-    def converged(self) -> np.ndarray:
-        return self._is(StopReason.GRADIENT_SMALL, StopReason.STEP_SMALL)
 
     @property
     def values(self) -> np.ndarray:

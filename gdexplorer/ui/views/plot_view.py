@@ -25,19 +25,19 @@ from gdexplorer.core.landscape import (
     sample_curve,
     sample_grid,
 )
+from gdexplorer.core.path_thinning import (
+    DOT_LIMIT,
+    LINE_LIMIT,
+    PathLength,
+    drawn_indices,
+    thinned_indices,
+)
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
 from gdexplorer.ui.views.plot_export import save_widget_png
 from gdexplorer.ui.views.plot_header import PlotHeader
 from gdexplorer.ui.views.plot_landscape import ContourLayer, CurveLayer
-from gdexplorer.ui.views.plot_path import (
-    DOT_LIMIT,
-    LINE_LIMIT,
-    PathLayer,
-    PathLength,
-    drawn_indices,
-    thinned_indices,
-)
+from gdexplorer.ui.views.plot_path import PathLayer
 
 REDRAW_MS = 150
 SAMPLE_MARGIN = 0.15

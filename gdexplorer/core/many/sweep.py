@@ -69,6 +69,19 @@ class SweepResult(LaneStops):
         return float(self.learning_rates[failed[0]]) if failed.size else None
 
 
+def describe_lane(result: SweepResult, lane: int) -> str:
+    """``lr = 0.01: final f = 1.2e-08, converged after 345 iterations`` for the status line."""
+    rate = result.learning_rates[lane]
+    reason = result.reasons[lane]
+    n = int(result.iterations[lane])
+    if result.diverged[lane]:
+        verb = "diverged" if reason.value == "diverged" else "left f's domain"
+        return f"lr = {rate:.4g}: {verb} at iteration {n + 1:,}"
+    state = "converged" if result.converged[lane] else "stopped at the limit"
+    final = result.final_values[lane]
+    return f"lr = {rate:.4g}: final f = {final:.6g}, {state} after {n:,} iterations"
+
+
 def learning_rate_sweep(
     config: RunConfig,
     lr_min: float,

@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from gdexplorer.core.many.sweep import SweepResult
+from gdexplorer.core.many.sweep import SweepResult, describe_lane
 from gdexplorer.ui import style
 
 CONVERGED = "#1f5fbf"
@@ -159,19 +159,6 @@ class SweepView(QWidget):
         lane = self.lane_at(scene_pos)
         if lane is not None:
             self.status.setText(describe_lane(self.result, lane))
-
-
-def describe_lane(result: SweepResult, lane: int) -> str:
-    """``lr = 0.01: final f = 1.2e-08, converged after 345 iterations`` for the status line."""
-    rate = result.learning_rates[lane]
-    reason = result.reasons[lane]
-    n = int(result.iterations[lane])
-    if result.diverged[lane]:
-        verb = "diverged" if reason.value == "diverged" else "left f's domain"
-        return f"lr = {rate:.4g}: {verb} at iteration {n + 1:,}"
-    state = "converged" if result.converged[lane] else "stopped at the limit"
-    final = result.final_values[lane]
-    return f"lr = {rate:.4g}: final f = {final:.6g}, {state} after {n:,} iterations"
 
 
 def _markers(symbol: str, fill, outline: str, size: int = 7) -> pg.PlotDataItem:

@@ -69,6 +69,39 @@ class SweepResult(LaneStops):
         return float(self.learning_rates[failed[0]]) if failed.size else None
 
 
+@dataclass(frozen=True)
+class SweepYScale:
+    """How a sweep's y axis shows the values: log or linear, the highest value drawn where it
+    is (``ceiling``), the row of the off-chart markers (``top``) and the log floor.
+
+    Final f on a log axis when it spans more than two decades (values more than 100 times the
+    start's are drawn at the top instead); iterations on a linear axis up to the limit.
+    """
+
+    log: bool
+    ceiling: float
+    top: float
+    floor: float
+
+    @classmethod
+    def choose(cls, result: SweepResult, values: np.ndarray) -> SweepYScale:
+        """The scale for ``values`` (the finite measures of ``result``'s lanes)."""
+        if result.measure != "final_f":
+            limit = float(result.config.iterations)
+            return cls(False, limit, limit * 1.06, 0.0)
+        if values.size == 0:
+            return cls(False, np.inf, 1.0, 0.0)
+        start, low = result.start_value, float(values.min())
+        if low > 0 and start > 0 and max(values.max(), start) / low > 100:
+            ceiling = max(start, low) * 100.0
+            drawn = values[values <= ceiling]
+            return cls(True, ceiling, float(drawn.max(initial=start)) * 4.0, low)
+        spread = max(start - low, abs(start), 1e-12)
+        ceiling = start + spread
+        high = float(values[values <= ceiling].max(initial=start))
+        return cls(False, ceiling, high + 0.08 * max(high - low, spread), 0.0)
+
+
 def describe_lane(result: SweepResult, lane: int) -> str:
     """``lr = 0.01: final f = 1.2e-08, converged after 345 iterations`` for the status line."""
     rate = result.learning_rates[lane]

@@ -10,10 +10,8 @@ second, checking the cancel flag between chunks of updates, and leaves the reaso
 from __future__ import annotations
 
 import threading
-import time
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +24,18 @@ from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.gradients import check_step_at_start, make_gradient
 from gdexplorer.core.objective import Objective, build_objective, format_point
 from gdexplorer.core.optimizers import Variant, get_variant
+from gdexplorer.core.run_loop import (
+    BATCH_SECONDS,
+    FUNCTION_WORDS,
+    RESUME_HOLDOFF,
+    RESUME_WAIT,
+    Batch,
+    Chunking,
+    ResumeGate,
+    next_chunk,
+    stop_sentence,
+    stream_rows,
+)
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
 if TYPE_CHECKING:
@@ -34,17 +44,23 @@ if TYPE_CHECKING:
 DIVERGENCE_LIMIT = 1e100
 """A point, f or gradient entry beyond this magnitude counts as diverged."""
 
-BATCH_SECONDS = 1 / 30
-RESUME_WAIT = 0.05
-RESUME_HOLDOFF = 0.2
+__all__ = [  # the loop's skeleton lives in run_loop; callers keep importing it from here
+    "BATCH_SECONDS", "DIVERGENCE_LIMIT", "RESUME_HOLDOFF", "RESUME_WAIT", "Batch", "Outcome",
+    "ResumeGate", "Run", "StopReason", "checked_start", "describe_outcome", "first_row",
+    "make_run", "next_chunk", "record", "run_to_end",
+]  # fmt: skip
 
+CHUNKING = Chunking(first=64, largest=1 << 16)
+"""The fused loop's chunks: 64 updates first, then sized to last 1–4 ms."""
 
-@dataclass(frozen=True)
-class Batch:
-    """Rows ``start .. start + len(rows) - 1`` of a trajectory (fresh arrays, never mutated)."""
-
-    start: int
-    rows: np.ndarray
+REASON_OF_CODE = {
+    codegen.RAN_ALL: StopReason.MAX_ITERATIONS,
+    codegen.GRADIENT_SMALL: StopReason.GRADIENT_SMALL,
+    codegen.STEP_SMALL: StopReason.STEP_SMALL,
+    codegen.NOT_FINITE: StopReason.DIVERGED,
+    codegen.UNDEFINED: StopReason.UNDEFINED,
+}
+"""The stop reason of each code the fused loop returns."""
 
 
 class Run:
@@ -96,86 +112,61 @@ class Run:
         that event is clear: a GUI thread clears it to have the interpreter lock to itself for
         a redraw, instead of fighting this pure-Python loop for it call by call.
         """
-        loop = codegen.build_fused_loop(
-            self.objective,
-            self.variant,
-            self.config.learning_rate,
-            self.hyperparameters,
-            self.config.gradient,
-            self.config.h,
-            self.config.maximize,
-        )
-        cfg = self.config
+        steps = _FusedSteps(self)
+        tail = RunTail(self.first_row, self.objective.dimension, self.config.maximize)
+        chunking = Chunking(CHUNKING.first, CHUNKING.largest, batch_seconds)
+        cancelled = yield from stream_rows(steps, tail, chunking, cancel, resume)
         d = self.objective.dimension
-        ncols = len(self.columns)
-        first = self.first_row
-        # Python floats, not numpy scalars: arithmetic on np.float64 is several times slower.
-        state = (0.0, *first[: 2 * d + 1].tolist(), *first[3 * d + 1 :].tolist())
-        # Rows are recorded as C doubles: an array('d') becomes a numpy array by one memcpy,
-        # where a list of Python floats takes a long conversion that holds the interpreter lock.
-        pending = array("d", first.tolist())
-        emitted = 0
-        done = 0
-        code = codegen.RAN_ALL
-        if float(np.dot(first[d + 1 : 2 * d + 1], first[d + 1 : 2 * d + 1])) < cfg.tol_grad**2:
-            code = codegen.GRADIENT_SMALL
-        chunk = 64
-        last_emit = time.perf_counter()
-        gate = ResumeGate(resume)
-        tail = RunTail(first, d, cfg.maximize)
-        while code == codegen.RAN_ALL and done < cfg.iterations:
-            gate.wait()
-            if cancel is not None and cancel.is_set():
-                break
-            before = len(pending)
-            began = time.perf_counter()
-            n = min(chunk, cfg.iterations - done)
-            code, state = loop.advance(
-                state, n, pending, cfg.tol_grad**2, cfg.tol_step**2, DIVERGENCE_LIMIT
-            )
-            done += (len(pending) - before) // ncols
-            chunk = next_chunk(chunk, time.perf_counter() - began)
-            if time.perf_counter() - last_emit >= batch_seconds:
-                yield self._batch(emitted, pending, ncols, tail)
-                emitted += len(pending) // ncols
-                pending = array("d")
-                last_emit = time.perf_counter()
-        if pending:
-            yield self._batch(emitted, pending, ncols, tail)
-        cancelled = code == codegen.RAN_ALL and done < cfg.iterations
-        overflowed = np.array(state[1 : d + 1]) if code == codegen.NOT_FINITE else None
+        overflowed = np.array(steps.state[1 : d + 1]) if steps.code == codegen.NOT_FINITE else None
         self.outcome = diagnose(
-            describe_outcome(code, done, cfg, cancelled),
-            RunFacts(cfg, self.objective, self.variant, self.hyperparameters, tail,
+            describe_outcome(steps.code, steps.done, self.config, cancelled),
+            RunFacts(self.config, self.objective, self.variant, self.hyperparameters, tail,
                      next_point=overflowed),
         )  # fmt: skip
 
-    @staticmethod
-    def _batch(start: int, flat: array, ncols: int, tail: RunTail) -> Batch:
-        """The rows as a fresh array; the tail keeps the last of them for the diagnosis."""
-        rows = np.frombuffer(flat, dtype=float).reshape(-1, ncols).copy()
-        tail.observe(rows[1:] if start == 0 else rows)
-        return Batch(start, rows)
 
+class _FusedSteps:
+    """The generated fused loop (:func:`codegen.build_fused_loop`) as :class:`Steps`: its
+    state as Python floats, and its rows recorded as C doubles since the last :meth:`take`."""
 
-class ResumeGate:
-    """Waits between chunks while ``resume`` is clear, but never stalls a run.
+    def __init__(self, run: Run) -> None:
+        cfg = self.config = run.config
+        self.loop = codegen.build_fused_loop(
+            run.objective, run.variant, cfg.learning_rate, run.hyperparameters,
+            cfg.gradient, cfg.h, cfg.maximize,
+        )  # fmt: skip
+        d = run.objective.dimension
+        self.ncols = len(run.columns)
+        first = run.first_row
+        # Python floats, not numpy scalars: arithmetic on np.float64 is several times slower.
+        self.state = (0.0, *first[: 2 * d + 1].tolist(), *first[3 * d + 1 :].tolist())
+        # Rows are recorded as C doubles: an array('d') becomes a numpy array by one memcpy,
+        # where a list of Python floats takes a long conversion that holds the interpreter lock.
+        self.pending = array("d", first.tolist())
+        self.done = 0
+        self.code = codegen.RAN_ALL
+        if float(np.dot(first[d + 1 : 2 * d + 1], first[d + 1 : 2 * d + 1])) < cfg.tol_grad**2:
+            self.code = codegen.GRADIENT_SMALL
 
-    A GUI thread clears ``resume`` while its event loop handles events, so a redraw has the
-    interpreter lock to itself. A thread that stays busy (or blocked) longer than
-    ``RESUME_WAIT`` is not redrawing: the run then goes on without waiting for
-    ``RESUME_HOLDOFF`` seconds, so it slows by a quarter at most instead of stalling.
-    """
+    @property
+    def remaining(self) -> int:
+        return self.config.iterations - self.done
 
-    def __init__(self, resume: threading.Event | None) -> None:
-        self._resume = resume
-        self._ignore_until = 0.0
+    @property
+    def stopped(self) -> bool:
+        return self.code != codegen.RAN_ALL
 
-    def wait(self) -> None:
-        if self._resume is None or time.perf_counter() < self._ignore_until:
-            return
-        if not self._resume.wait(RESUME_WAIT):
-            self._ignore_until = time.perf_counter() + RESUME_HOLDOFF
+    def advance(self, count: int) -> None:
+        cfg, before = self.config, len(self.pending)
+        self.code, self.state = self.loop.advance(
+            self.state, count, self.pending, cfg.tol_grad**2, cfg.tol_step**2, DIVERGENCE_LIMIT
+        )
+        self.done += (len(self.pending) - before) // self.ncols
+
+    def take(self) -> np.ndarray:
+        rows = np.frombuffer(self.pending, dtype=float).reshape(-1, self.ncols).copy()
+        self.pending = array("d")
+        return rows
 
 
 def checked_start(
@@ -199,38 +190,13 @@ def first_row(
     return np.concatenate([start, [value], grad, np.zeros(d), np.zeros(d * slots), extra])
 
 
-def next_chunk(chunk: int, seconds: float, largest: int = 1 << 16) -> int:
-    """Aim for chunks of 1–4 ms: a cancel is seen, and a GUI thread that wants the interpreter
-    lock for a redraw (``resume`` cleared) gets it, within a few milliseconds."""
-    if seconds < 0.001:
-        return min(chunk * 2, largest)
-    if seconds > 0.004 and chunk > 1:
-        return chunk // 2
-    return chunk
-
-
 def describe_outcome(code: int, done: int, config: RunConfig, cancelled: bool) -> Outcome:
-    """The stop reason and the sentence a student reads."""
-    if cancelled:
-        return Outcome(StopReason.CANCELLED, done, f"Stopped by you after {done:,} iterations")
-    if code == codegen.GRADIENT_SMALL:
-        text = f"Converged: |∇f| < {config.tol_grad:g} after {done:,} iterations"
-        return Outcome(StopReason.GRADIENT_SMALL, done, text)
-    if code == codegen.STEP_SMALL:
-        text = f"Converged: the step was shorter than {config.tol_step:g} after {done:,} iterations"
-        return Outcome(StopReason.STEP_SMALL, done, text)
-    if code == codegen.NOT_FINITE:
-        text = f"Diverged after {done:,} iterations: the next update overflowed"
-        return Outcome(StopReason.DIVERGED, done, text)
-    if code == codegen.UNDEFINED:
-        text = (
-            f"Left the function's domain after {done:,} iterations: the next update reached a "
-            "point where f or its gradient is not defined — try a smaller learning rate or "
-            "another start"
-        )
-        return Outcome(StopReason.UNDEFINED, done, text)
-    text = f"Stopped after {done:,} iterations without converging"
-    return Outcome(StopReason.MAX_ITERATIONS, done, text)
+    """The stop reason of the fused loop's ``code`` and the sentence a student reads."""
+    reason = StopReason.CANCELLED if cancelled else REASON_OF_CODE[code]
+    text = stop_sentence(reason, done, config, FUNCTION_WORDS)
+    if text is None:
+        text = f"Stopped after {done:,} iterations without converging"
+    return Outcome(reason, done, text)
 
 
 def make_run(config: RunConfig) -> Run | DataRun:

@@ -9,7 +9,12 @@ from numeric import assert_close_scaled
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason, run_to_end
 from gdexplorer.core.errors import ConfigError
-from gdexplorer.core.many.sweep import learning_rate_sweep, stability_limit
+from gdexplorer.core.many.sweep import (
+    SweepYScale,
+    describe_lane,
+    learning_rate_sweep,
+    stability_limit,
+)
 from gdexplorer.core.objective import build_objective
 
 VALLEY = RunConfig("x^2 + 20y^2", (-4.0, 1.0), iterations=2000)
@@ -92,3 +97,27 @@ def test_a_bad_start_is_refused_as_a_single_run_refuses_it() -> None:
         learning_rate_sweep(RunConfig("log(x)", (-1.0,)), 1e-3, 1.0, 10)
     with pytest.raises(ConfigError, match="measure"):
         learning_rate_sweep(VALLEY, 1e-3, 1.0, 10, measure="speed")
+
+
+def test_a_lane_is_described_by_its_rate_its_end_and_why() -> None:
+    result = learning_rate_sweep(VALLEY.replace(variant="gd"), 1e-3, 0.2, 9)
+    converged = int(np.flatnonzero(result.converged)[0])
+    text = describe_lane(result, converged)
+    n = int(result.iterations[converged])
+    assert text.startswith(f"lr = {result.learning_rates[converged]:.4g}: final f = ")
+    assert text.endswith(f"converged after {n:,} iterations")
+    diverged = int(np.flatnonzero(result.diverged)[0])
+    n = int(result.iterations[diverged])
+    assert describe_lane(result, diverged).endswith(f": diverged at iteration {n + 1:,}")
+
+
+def test_the_sweep_axis_is_log_when_final_f_spans_decades() -> None:
+    result = learning_rate_sweep(VALLEY.replace(variant="gd"), 1e-4, 0.2, 9)
+    values = result.values[np.isfinite(result.values)]
+    scale = SweepYScale.choose(result, values)
+    assert scale.log and scale.floor == values.min() > 0
+    assert scale.ceiling == 100 * max(result.start_value, values.min())
+    by_iterations = learning_rate_sweep(VALLEY, 1e-3, 0.2, 5, measure="iterations")
+    linear = SweepYScale.choose(by_iterations, by_iterations.values.astype(float))
+    assert not linear.log and linear.ceiling == VALLEY.iterations
+    assert linear.top == VALLEY.iterations * 1.06

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from run_configs import ENDLESS, VALLEY
+from run_configs import ENDLESS
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import StopReason, run_to_end
 from gdexplorer.core.many.runs_io import read_runs
-from gdexplorer.core.many.sweep import SweepResult
-from gdexplorer.core.many.vectorized import CODE
 from gdexplorer.core.optimizers import VARIANTS
-from gdexplorer.ui.compare.jobs import choose_rate
 from gdexplorer.ui.threads.run_worker import running_threads
 from gdexplorer.ui.views.multi_path import Z_BASE
 
@@ -72,27 +69,6 @@ def test_compare_all_variants_gives_one_engine_run_per_variant(qtbot, window):
     table = window.compare.runs.table
     assert table.proxy.rowCount() == len(VARIANTS)
     assert len(path_items(window)) == len(VARIANTS)
-
-
-def sweep_result(iterations, reasons):
-    codes = np.array([CODE[r] for r in reasons], dtype=np.int8)
-    count = len(reasons)
-    return SweepResult(
-        config=VALLEY, variables=("x", "y"), measure="iterations",
-        learning_rates=np.geomspace(1e-3, 1.0, count), final_values=np.zeros(count),
-        iterations=np.asarray(iterations), reason_codes=codes, final_points=np.zeros((count, 2)),
-        start_value=36.0, stability_limit=None, seconds=0.0,
-    )  # fmt: skip
-
-
-def test_choose_rate_avoids_a_lucky_rate_next_to_divergence():
-    slow, done, bad = StopReason.MAX_ITERATIONS, StopReason.GRADIENT_SMALL, StopReason.DIVERGED
-    result = sweep_result(
-        [500, 500, 50, 40, 30, 20, 10, 3, 2, 1], [slow, slow, *[done] * 5, bad, bad, bad]
-    )
-    assert choose_rate(result, fallback=123.0) == result.learning_rates[4]  # not 10 (lane 6)
-    nothing = sweep_result([500] * 4, [slow, slow, bad, bad])
-    assert choose_rate(nothing, fallback=123.0) == 123.0  # no neighbourhood without failures
 
 
 def test_hiding_a_run_removes_its_path_and_showing_brings_it_back(qtbot, window):

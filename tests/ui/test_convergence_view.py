@@ -8,9 +8,7 @@ import pytest
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.trajectory import Trajectory
-from gdexplorer.ui.views.convergence_series import wants_log
 from gdexplorer.ui.views.convergence_view import ConvergenceView
-from gdexplorer.ui.views.peaks import RAW_LIMIT, TARGET_BUCKETS, PeakSeries, visible_pairs
 
 
 @pytest.fixture
@@ -50,12 +48,6 @@ def test_f_and_gradient_norm_against_the_iteration(view) -> None:
     assert view.value.curve.opts["downsampleMethod"] == "peak"
 
 
-def test_f_that_goes_negative_stays_linear() -> None:
-    assert not wants_log(np.array([3.0, 1.0, -0.5]))
-    assert wants_log(np.array([1e3, 1.0, 1e-3, 0.0]))
-    assert not wants_log(np.array([2.0, 1.5, 1.0]))
-
-
 def test_current_iteration_is_marked_on_every_plot(view) -> None:
     trajectory, _ = run_to_end(RunConfig("x^2 - 2x + y^2 + z^2 + z*y", (2.0, -5.0, 7.0)))
     view.show_run(trajectory)
@@ -80,32 +72,6 @@ def test_streamed_rows_are_drawn_within_the_refresh_interval(view, qtbot) -> Non
         view.refresh_path()
     qtbot.waitUntil(lambda: len(original(view.value.curve)[1]) == len(full), timeout=2000)
     np.testing.assert_array_equal(original(view.value.curve)[1], full.values)
-
-
-def test_peak_series_keeps_every_extreme_and_the_last_row_while_growing() -> None:
-    rng = np.random.default_rng(1)
-    values = rng.normal(size=300_001)
-    values[123_457] = 50.0  # a spike must survive decimation
-    values[7] = np.nan
-    series = PeakSeries()
-    for end in (5_000, 20_000, 20_001, 150_000, 300_001):  # rows arrive in batches
-        x, y = series.update(values[:end])
-        assert len(x) <= 4 * TARGET_BUCKETS + 2
-        assert x[-1] <= end - 1 and np.all(np.diff(x) >= 0)
-        assert np.nanmax(y) == np.nanmax(values[:end])
-        assert np.nanmin(y) == np.nanmin(values[:end])
-    fresh = PeakSeries().update(values)  # the same as computed in one go
-    assert np.nanmax(fresh[1]) == 50.0
-    assert len(PeakSeries().update(values[:RAW_LIMIT])[0]) == RAW_LIMIT  # short: raw
-
-
-def test_zoomed_window_is_raw_when_small() -> None:
-    values = np.arange(100_000, dtype=float)
-    x, y = visible_pairs(values, 500, 600)
-    np.testing.assert_array_equal(x, np.arange(500, 601))
-    np.testing.assert_array_equal(y, values[500:601])
-    x, y = visible_pairs(values, -10, 99_999)
-    assert len(x) <= RAW_LIMIT + 2 and y.max() == 99_999 and y.min() == 0
 
 
 def test_long_run_is_drawn_decimated_but_whole(view) -> None:
@@ -163,16 +129,6 @@ def test_a_streaming_run_grows_into_still_axes_then_the_axes_fit_it(view, qtbot)
 
     qtbot.waitUntil(lambda: k_high() < 0.5 * 10_000, timeout=2000)  # fitted at the next paint
     assert k_high() >= len(full) - 1  # ... to the 3,001 rows
-
-
-def test_steady_ranges_round_outwards() -> None:
-    from gdexplorer.ui.views.convergence_series import Extent as _Extent
-
-    extent = _Extent().add(np.array([3e-5, 0.2, 41.0]))
-    assert extent.steady_range(log=True) == (-5.0, 2.0)
-    assert extent.steady_range(log=False) == (0.0, 50.0)
-    assert _Extent().add(np.array([-1.25, 2.5])).steady_range(log=False) == (-2.0, 3.0)
-    assert _Extent().steady_range(log=False) is None
 
 
 def test_while_a_run_streams_the_newest_row_is_marked_by_the_curves_end(view) -> None:

@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gdexplorer.core.config import RunConfig
+from gdexplorer.core.data.batch_details import MAX_LISTED, batch_details
 from gdexplorer.core.data.datasets import get_sample
 from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui.file_actions import read_settings
 from gdexplorer.ui.main_window import MainWindow
-from gdexplorer.ui.views.data_inspector import MAX_LISTED, batch_details
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.errors import ExportError
 from gdexplorer.core.landscape import GRID_SIZE
 from gdexplorer.core.objective import build_objective
+from gdexplorer.core.path_thinning import LINE_LIMIT
 from gdexplorer.core.trajectory import Trajectory
-from gdexplorer.ui.views.plot_path import LINE_LIMIT, PathLength, drawn_indices, thinned_indices
 from gdexplorer.ui.views.plot_view import PlotView
 
 ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"
@@ -74,14 +74,6 @@ def test_path_holds_the_trajectory_points_and_the_markers(view) -> None:
     np.testing.assert_array_equal(curve_data(view.path.current), trajectory.points[12:13])
 
 
-def test_drawn_indices_thin_long_paths_with_an_odd_stride_and_keep_the_last() -> None:
-    np.testing.assert_array_equal(drawn_indices(10, 20), np.arange(10))
-    indices = drawn_indices(100_001, 5_000)
-    stride = indices[1] - indices[0]
-    assert stride % 2 == 1 and len(indices) <= 5_001
-    assert indices[0] == 0 and indices[-1] == 100_000
-
-
 def test_long_paths_are_thinned_for_drawing_but_keep_the_last_point(view) -> None:
     trajectory = Trajectory(("x", "y"))
     rows = np.zeros((60_001, len(trajectory.columns)))
@@ -95,31 +87,6 @@ def test_long_paths_are_thinned_for_drawing_but_keep_the_last_point(view) -> Non
     np.testing.assert_array_equal(drawn[-1], trajectory.points[-1])
     np.testing.assert_array_equal(drawn[0], trajectory.points[0])
     assert len(trajectory) == 60_001  # the data itself is untouched
-
-
-def test_path_length_grows_with_the_new_rows_only_and_spreads_vertices_evenly() -> None:
-    length = PathLength()
-    length.reset("run", scale=(2.0, 1.0))
-    points = np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 1.0], [np.nan, 5.0], [2.0, 3.0]])
-    length.extend(points[:2])
-    length.extend(points[2:])
-    # (2, 0) is one x unit of 2; (0, 1) one y unit; steps to and from NaN count as 0
-    np.testing.assert_allclose(length._lengths[: len(length)], [0.0, 1.0, 2.0, 2.0, 2.0])
-    assert length.even_indices(3).tolist() == [0, 1, 2, 4]
-
-
-def test_a_long_creep_does_not_take_the_vertices_of_the_part_that_moves() -> None:
-    """1,000 rows that move, then 199,000 that stay put: thinning by row number alone gives
-    the moving part ~10 vertices; half the vertices spread along the length give it most."""
-    moving = np.column_stack([np.linspace(0, 1, 1_000), np.sin(np.linspace(0, 20, 1_000))])
-    points = np.vstack([moving, np.repeat(moving[-1:], 199_000, axis=0)])
-    length = PathLength()
-    length.extend(points)
-    by_row = drawn_indices(len(points), LINE_LIMIT)
-    both = thinned_indices(len(points), LINE_LIMIT, length)
-    assert np.count_nonzero(by_row < 1_000) <= 12
-    assert np.count_nonzero(both < 1_000) >= 700
-    assert len(both) <= LINE_LIMIT + 2 and both[0] == 0 and both[-1] == len(points) - 1
 
 
 def test_streaming_rows_extend_the_path_and_the_view(view) -> None:

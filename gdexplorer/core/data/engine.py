@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -48,22 +47,22 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data.datasets import load_dataset, split_columns, standardize
 from gdexplorer.core.data.objective import DataObjective, build_data_objective
 from gdexplorer.core.diagnosis import RunFacts, RunTail, diagnose
-from gdexplorer.core.engine import (
-    BATCH_SECONDS,
-    DIVERGENCE_LIMIT,
-    Batch,
-    Outcome,
-    ResumeGate,
-    StopReason,
-    checked_start,
-    first_row,
-    next_chunk,
-)
+from gdexplorer.core.engine import DIVERGENCE_LIMIT, Outcome, StopReason, checked_start, first_row
 from gdexplorer.core.errors import ConfigError, DataError
 from gdexplorer.core.objective import format_point
+from gdexplorer.core.run_loop import (
+    BATCH_SECONDS,
+    DATA_WORDS,
+    Batch,
+    Chunking,
+    stop_sentence,
+    stream_rows,
+)
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
 EXTRA_COLUMNS = ("epoch", "batch_loss", "full_loss")
+CHUNKING = Chunking(first=16, largest=1 << 14)
+"""Updates on data cost more than the fused loop's: smaller chunks, sized to last 1–4 ms."""
 
 
 class BatchSchedule:
@@ -181,33 +180,10 @@ class DataRun:
         ``resume`` works as in :meth:`gdexplorer.core.engine.Run.batches`.
         """
         loop = _Loop(self)
-        pending = [self.first_row[None, :]]
-        emitted = 0
-        reason = loop.check_start()
-        chunk = 16
-        last_emit = time.perf_counter()
-        gate = ResumeGate(resume)
         tail = RunTail(self.first_row, self.objective.dimension, self.config.maximize)
-        while reason is None and loop.done < self.total_updates:
-            gate.wait()
-            if cancel is not None and cancel.is_set():
-                reason = StopReason.CANCELLED
-                break
-            began = time.perf_counter()
-            rows, reason = loop.advance(min(chunk, self.total_updates - loop.done))
-            pending.append(rows)
-            chunk = next_chunk(chunk, time.perf_counter() - began, largest=1 << 14)
-            if time.perf_counter() - last_emit >= batch_seconds:
-                block = np.concatenate(pending)
-                tail.observe(block[1:] if emitted == 0 else block)
-                yield Batch(emitted, block)
-                emitted += len(block)
-                pending = []
-                last_emit = time.perf_counter()
-        if pending:
-            block = np.concatenate(pending)
-            tail.observe(block[1:] if emitted == 0 else block)
-            yield Batch(emitted, block)
+        chunking = Chunking(CHUNKING.first, CHUNKING.largest, batch_seconds)
+        cancelled = yield from stream_rows(loop, tail, chunking, cancel, resume)
+        reason = StopReason.CANCELLED if cancelled else loop.reason
         outcome = self._describe(reason or StopReason.MAX_ITERATIONS, loop.done)
         self.outcome = diagnose(outcome, self._facts(tail))
 
@@ -219,36 +195,26 @@ class DataRun:
         )  # fmt: skip
 
     def _describe(self, reason: StopReason, done: int) -> Outcome:
+        text = stop_sentence(reason, done, self.config, DATA_WORDS)
+        return Outcome(reason, done, text or self._limit_sentence(done))
+
+    def _limit_sentence(self, done: int) -> str:
+        """Stopped by the update or epoch limit: how far it got, in epochs too."""
         cfg = self.config
-        if reason is StopReason.CANCELLED:
-            text = f"Stopped by you after {done:,} updates"
-        elif reason is StopReason.GRADIENT_SMALL:
-            gradient = f"the full-data gradient |∇L| < {cfg.tol_grad:g}"
-            text = f"Converged: {gradient} after {done:,} updates"
-        elif reason is StopReason.STEP_SMALL:
-            text = f"Converged: the step was shorter than {cfg.tol_step:g} after {done:,} updates"
-        elif reason is StopReason.DIVERGED:
-            text = f"Diverged after {done:,} updates: the next update overflowed"
-        elif reason is StopReason.UNDEFINED:
-            text = (
-                f"Left the loss's domain after {done:,} updates: the next update reached a point "
-                "where the loss or its gradient is not defined for some example — try a smaller "
-                "learning rate or another start"
-            )
-        elif cfg.epochs and done == cfg.epochs * self.schedule.updates_per_epoch:
+        if cfg.epochs and done == cfg.epochs * self.schedule.updates_per_epoch:
             epochs = f"{cfg.epochs:,} epoch{'s' if cfg.epochs != 1 else ''}"
-            text = f"Stopped after {epochs} ({done:,} updates) without converging"
-        else:
-            epochs = f"{done / self.schedule.updates_per_epoch:,.2f}".rstrip("0").rstrip(".")
-            text = f"Stopped after {done:,} updates ({epochs} epochs) without converging"
-        return Outcome(reason, done, text)
+            return f"Stopped after {epochs} ({done:,} updates) without converging"
+        epochs = f"{done / self.schedule.updates_per_epoch:,.2f}".rstrip("0").rstrip(".")
+        return f"Stopped after {done:,} updates ({epochs} epochs) without converging"
 
 
 class _Loop:
-    """The mutable state of one pass of :meth:`DataRun.batches`: point, gradient, optimizer."""
+    """The mutable state of one pass of :meth:`DataRun.batches` (point, gradient, optimizer),
+    driven as :class:`~gdexplorer.core.run_loop.Steps` by the shared skeleton."""
 
     def __init__(self, run: DataRun) -> None:
         self.run = run
+        self.pending = [run.first_row[None, :]]
         d = run.objective.dimension
         first = run.first_row
         self.point = first[:d].copy()
@@ -259,6 +225,25 @@ class _Loop:
         self.state = optimizers.init(run.variant, self.point)
         self.done = 0
         self.epoch, self.order = 0, np.arange(0)
+        self.reason = self.check_start()
+
+    @property
+    def remaining(self) -> int:
+        return self.run.total_updates - self.done
+
+    @property
+    def stopped(self) -> bool:
+        return self.reason is not None
+
+    def advance(self, count: int) -> None:
+        rows, self.reason = self.advance_rows(count)
+        self.pending.append(rows)
+
+    def take(self) -> np.ndarray:
+        if not self.pending:
+            return np.empty((0, len(self.run.columns)))
+        block, self.pending = np.concatenate(self.pending), []
+        return block
 
     def indices(self, update: int) -> np.ndarray | slice:
         """The batch of ``update``, from the current epoch's order kept at hand."""
@@ -275,7 +260,7 @@ class _Loop:
         norm = float(np.linalg.norm(self.run.objective.gradient(self.point)))
         return StopReason.GRADIENT_SMALL if norm < tol else None
 
-    def advance(self, n: int) -> tuple[np.ndarray, StopReason | None]:
+    def advance_rows(self, n: int) -> tuple[np.ndarray, StopReason | None]:
         """Up to ``n`` updates: their rows, and why the run must stop (None: go on)."""
         run, cfg = self.run, self.run.config
         d = run.objective.dimension

@@ -17,9 +17,9 @@ import numpy as np
 
 from gdexplorer.core.budgets import check_lane_steps
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.engine import Run, StopReason
+from gdexplorer.core.engine import Run
 from gdexplorer.core.errors import ConfigError
-from gdexplorer.core.many.vectorized import CODE, REASONS, ProgressFn, run_many_from_config
+from gdexplorer.core.many.vectorized import LaneStops, ProgressFn, run_many_from_config
 from gdexplorer.core.objective import Objective
 from gdexplorer.core.optimizers import get_variant
 
@@ -28,7 +28,7 @@ MAX_COUNT = 100_000
 
 
 @dataclass(frozen=True, eq=False)
-class SweepResult:
+class SweepResult(LaneStops):
     """One lane per learning rate (log-spaced, increasing) and where it ended.
 
     ``start_value`` is f at the (shared) start; ``stability_limit`` see :func:`stability_limit`.
@@ -45,22 +45,6 @@ class SweepResult:
     start_value: float
     stability_limit: float | None
     seconds: float
-
-    @property
-    def reasons(self) -> tuple[StopReason, ...]:
-        return tuple(REASONS[code] for code in self.reason_codes)
-
-    def _is(self, *reasons: StopReason) -> np.ndarray:
-        return np.isin(self.reason_codes, [CODE[r] for r in reasons])
-
-    @property
-    def diverged(self) -> np.ndarray:
-        """Lanes with no valid end: diverged, or left the function's domain."""
-        return self._is(StopReason.DIVERGED, StopReason.UNDEFINED)
-
-    @property
-    def converged(self) -> np.ndarray:
-        return self._is(StopReason.GRADIENT_SMALL, StopReason.STEP_SMALL)
 
     @property
     def values(self) -> np.ndarray:
@@ -83,6 +67,52 @@ class SweepResult:
         """The smallest swept rate that diverged (or left the domain), if any did."""
         failed = np.flatnonzero(self.diverged)
         return float(self.learning_rates[failed[0]]) if failed.size else None
+
+
+@dataclass(frozen=True)
+class SweepYScale:
+    """How a sweep's y axis shows the values: log or linear, the highest value drawn where it
+    is (``ceiling``), the row of the off-chart markers (``top``) and the log floor.
+
+    Final f on a log axis when it spans more than two decades (values more than 100 times the
+    start's are drawn at the top instead); iterations on a linear axis up to the limit.
+    """
+
+    log: bool
+    ceiling: float
+    top: float
+    floor: float
+
+    @classmethod
+    def choose(cls, result: SweepResult, values: np.ndarray) -> SweepYScale:
+        """The scale for ``values`` (the finite measures of ``result``'s lanes)."""
+        if result.measure != "final_f":
+            limit = float(result.config.iterations)
+            return cls(False, limit, limit * 1.06, 0.0)
+        if values.size == 0:
+            return cls(False, np.inf, 1.0, 0.0)
+        start, low = result.start_value, float(values.min())
+        if low > 0 and start > 0 and max(values.max(), start) / low > 100:
+            ceiling = max(start, low) * 100.0
+            drawn = values[values <= ceiling]
+            return cls(True, ceiling, float(drawn.max(initial=start)) * 4.0, low)
+        spread = max(start - low, abs(start), 1e-12)
+        ceiling = start + spread
+        high = float(values[values <= ceiling].max(initial=start))
+        return cls(False, ceiling, high + 0.08 * max(high - low, spread), 0.0)
+
+
+def describe_lane(result: SweepResult, lane: int) -> str:
+    """``lr = 0.01: final f = 1.2e-08, converged after 345 iterations`` for the status line."""
+    rate = result.learning_rates[lane]
+    reason = result.reasons[lane]
+    n = int(result.iterations[lane])
+    if result.diverged[lane]:
+        verb = "diverged" if reason.value == "diverged" else "left f's domain"
+        return f"lr = {rate:.4g}: {verb} at iteration {n + 1:,}"
+    state = "converged" if result.converged[lane] else "stopped at the limit"
+    final = result.final_values[lane]
+    return f"lr = {rate:.4g}: final f = {final:.6g}, {state} after {n:,} iterations"
 
 
 def learning_rate_sweep(

@@ -35,7 +35,15 @@ from gdexplorer.core.many.kernel import OUTSIDE_DOMAIN, build_kernel, build_scal
 from gdexplorer.core.many.lanes import CODE, REASONS, Lanes, PathRecorder, Results, Watcher
 from gdexplorer.core.objective import Objective, build_objective
 
-__all__ = ["CODE", "REASONS", "ManyResult", "ProgressFn", "run_many", "run_many_from_config"]
+__all__ = [
+    "CODE",
+    "REASONS",
+    "LaneStops",
+    "ManyResult",
+    "ProgressFn",
+    "run_many",
+    "run_many_from_config",
+]
 
 CHECK_EVERY = 8
 """Iterations between looks at the cancel flag and the clock (for progress)."""
@@ -46,8 +54,36 @@ ProgressFn = Callable[[int, int, int], None]
 """``progress(iterations_done, iterations_total, lanes_running)``, at most ~30 times a second."""
 
 
+class LaneStops:
+    """Why each lane stopped, read from ``reason_codes`` (indices into :data:`REASONS`).
+
+    Shared by :class:`ManyResult` and :class:`~gdexplorer.core.many.sweep.SweepResult`, so
+    "diverged" and "converged" mean the same for a sweep, a basin map and any batch of runs.
+    """
+
+    reason_codes: np.ndarray
+
+    @property
+    def reasons(self) -> tuple[StopReason, ...]:
+        return tuple(REASONS[code] for code in self.reason_codes)
+
+    def stopped_by(self, *reasons: StopReason) -> np.ndarray:
+        """A boolean array: which lanes stopped for one of ``reasons``."""
+        return np.isin(self.reason_codes, [CODE[r] for r in reasons])
+
+    @property
+    def diverged(self) -> np.ndarray:
+        """Lanes with no valid end: diverged, or left the function's domain."""
+        return self.stopped_by(StopReason.DIVERGED, StopReason.UNDEFINED)
+
+    @property
+    def converged(self) -> np.ndarray:
+        """Lanes that met the gradient or the step tolerance."""
+        return self.stopped_by(StopReason.GRADIENT_SMALL, StopReason.STEP_SMALL)
+
+
 @dataclass(frozen=True, eq=False)
-class ManyResult:
+class ManyResult(LaneStops):
     """Where each of K runs ended, and why.
 
     ``points``/``values``/``gradients`` are the last recorded iterate of each lane (for a lane
@@ -69,23 +105,6 @@ class ManyResult:
 
     def __len__(self) -> int:
         return len(self.reason_codes)
-
-    @property
-    def reasons(self) -> tuple[StopReason, ...]:
-        return tuple(REASONS[code] for code in self.reason_codes)
-
-    def stopped_by(self, *reasons: StopReason) -> np.ndarray:
-        """A boolean array: which lanes stopped for one of ``reasons``."""
-        return np.isin(self.reason_codes, [CODE[r] for r in reasons])
-
-    @property
-    def diverged(self) -> np.ndarray:
-        """Lanes with no valid end: diverged, or left the function's domain."""
-        return self.stopped_by(StopReason.DIVERGED, StopReason.UNDEFINED)
-
-    @property
-    def converged(self) -> np.ndarray:
-        return self.stopped_by(StopReason.GRADIENT_SMALL, StopReason.STEP_SMALL)
 
 
 class _Plan:

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from gdexplorer.core.config import RunConfig
+from gdexplorer.core.many import jobs as compare_jobs
 from gdexplorer.core.many.basins import MAX_RESOLUTION, BasinMap
 from gdexplorer.core.optimizers import get_variant
-from gdexplorer.ui.compare import jobs as compare_jobs
 from gdexplorer.ui.compare.basin_view import BasinView, basin_colours, iteration_colours
 from gdexplorer.ui.compare.job_panel import JobPanel
 from gdexplorer.ui.form.fields import NumberField

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QTabWidget, QWidget
 
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
+from gdexplorer.core.many.jobs import function_identity
 from gdexplorer.core.many.runs_io import RunRecord
 from gdexplorer.core.optimizers import get_variant
 from gdexplorer.ui.compare.basin_panel import BasinOverlay, BasinPanel
-from gdexplorer.ui.compare.jobs import function_identity
 from gdexplorer.ui.compare.panel import RunsPanel
 from gdexplorer.ui.compare.sweep_panel import SweepPanel
 from gdexplorer.ui.views.multi_path import RaceEntry, RaceOverlay

@@ -5,7 +5,7 @@ time) with a colour and a shown flag each, and shows them in a
 :class:`~.RunsTable` whose first column has a check box (shown on the
 plot or not) and the run's colour. Runs are computed on a worker thread with the single-run
 engine (they are few); "Compare all variants" first picks a learning rate per variant with a
-quick vectorized sweep (:func:`~gdexplorer.ui.compare.jobs.suggested_rate`).
+quick vectorized sweep (:func:`~gdexplorer.core.many.rates.suggested_rate`).
 
 All runs of the list are on one function: the race draws them over one landscape. The panel
 knows nothing of the window: it asks ``config_source()`` for the form's settings and says what
@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import GdxError
+from gdexplorer.core.many import jobs as compare_jobs
 from gdexplorer.core.many.runs_io import RunRecord, read_runs, write_runs
 from gdexplorer.core.optimizers import get_variant
-from gdexplorer.ui.compare import jobs as compare_jobs
 from gdexplorer.ui.compare.job_panel import JobPanel
 from gdexplorer.ui.compare.table import CompareTable, run_number
 from gdexplorer.ui.views.multi_path import RUN_COLOURS

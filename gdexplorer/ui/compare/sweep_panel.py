@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.many.sweep import MAX_COUNT, SweepResult
+from gdexplorer.core.many import jobs as compare_jobs
+from gdexplorer.core.many.sweep import MAX_COUNT, SweepResult, describe_lane
 from gdexplorer.core.optimizers import get_variant
-from gdexplorer.ui.compare import jobs as compare_jobs
 from gdexplorer.ui.compare.job_panel import JobPanel
-from gdexplorer.ui.compare.sweep_view import SweepView, describe_lane
+from gdexplorer.ui.compare.sweep_view import SweepView
 from gdexplorer.ui.form.fields import NumberField, positive
 
 DEFAULT_RANGE = (1e-5, 10.0)

@@ -10,14 +10,12 @@ Hovering shows a run's numbers; clicking picks the nearest learning rate
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from gdexplorer.core.many.sweep import SweepResult
+from gdexplorer.core.many.sweep import SweepResult, SweepYScale, describe_lane
 from gdexplorer.ui import style
 
 CONVERGED = "#1f5fbf"
@@ -82,7 +80,7 @@ class SweepView(QWidget):
         self.result = result
         rates, values = result.learning_rates, result.values.astype(float)
         finite = ~result.diverged & np.isfinite(values)
-        scale = _YScale.choose(result, values[finite])
+        scale = SweepYScale.choose(result, values[finite])
         above = finite & (values > scale.ceiling)
         shown = finite & ~above
         plotted = np.maximum(values, scale.floor) if scale.log else values
@@ -161,19 +159,6 @@ class SweepView(QWidget):
             self.status.setText(describe_lane(self.result, lane))
 
 
-def describe_lane(result: SweepResult, lane: int) -> str:
-    """``lr = 0.01: final f = 1.2e-08, converged after 345 iterations`` for the status line."""
-    rate = result.learning_rates[lane]
-    reason = result.reasons[lane]
-    n = int(result.iterations[lane])
-    if result.diverged[lane]:
-        verb = "diverged" if reason.value == "diverged" else "left f's domain"
-        return f"lr = {rate:.4g}: {verb} at iteration {n + 1:,}"
-    state = "converged" if result.converged[lane] else "stopped at the limit"
-    final = result.final_values[lane]
-    return f"lr = {rate:.4g}: final f = {final:.6g}, {state} after {n:,} iterations"
-
-
 def _markers(symbol: str, fill, outline: str, size: int = 7) -> pg.PlotDataItem:
     return pg.PlotDataItem(
         pen=None, symbol=symbol, symbolSize=size, symbolPen=style.pen(outline, 1.5),
@@ -215,34 +200,6 @@ def _line(colour: str, dash, angle: int, position: float) -> pg.InfiniteLine:
 def _limit_text(result: SweepResult) -> str:
     name = LIMIT_NAMES.get(result.config.variant, "limit")
     return f"stability limit {name} = {result.stability_limit or 0:.3g}"
-
-
-@dataclass(frozen=True)
-class _YScale:
-    """How the y axis shows the values: log or linear, the highest value drawn where it is
-    (``ceiling``), the row of the off-chart markers (``top``) and the log floor."""
-
-    log: bool
-    ceiling: float
-    top: float
-    floor: float
-
-    @classmethod
-    def choose(cls, result: SweepResult, values: np.ndarray) -> _YScale:
-        if result.measure != "final_f":
-            limit = float(result.config.iterations)
-            return cls(False, limit, limit * 1.06, 0.0)
-        if values.size == 0:
-            return cls(False, np.inf, 1.0, 0.0)
-        start, low = result.start_value, float(values.min())
-        if low > 0 and start > 0 and max(values.max(), start) / low > 100:
-            ceiling = max(start, low) * 100.0
-            drawn = values[values <= ceiling]
-            return cls(True, ceiling, float(drawn.max(initial=start)) * 4.0, low)
-        spread = max(start - low, abs(start), 1e-12)
-        ceiling = start + spread
-        high = float(values[values <= ceiling].max(initial=start))
-        return cls(False, ceiling, high + 0.08 * max(high - low, spread), 0.0)
 
 
 def _title(result: SweepResult) -> str:

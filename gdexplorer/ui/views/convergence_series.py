@@ -1,71 +1,19 @@
-"""The curves of the convergence plots: a log or linear y axis chosen from the values, and
-series drawn from the (min, max) of buckets of rows (see :mod:`gdexplorer.ui.views.convergence_view`
-for why)."""
+"""The curves of the convergence plots: a log or linear y axis chosen from the values
+(:mod:`gdexplorer.core.axis_scale`), and series drawn from the (min, max) of buckets of rows
+(:mod:`gdexplorer.core.decimate`; see :mod:`gdexplorer.ui.views.convergence_view` for why)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
 
+from gdexplorer.core.axis_scale import Extent
+from gdexplorer.core.decimate import PeakSeries, visible_pairs
 from gdexplorer.ui import style
-from gdexplorer.ui.views.peaks import PeakSeries, visible_pairs
-
-LOG_DECADES = 2.0
-
-
-def wants_log(values: np.ndarray) -> bool:
-    """True when ``values`` are never negative and the positive ones span > 2 decades."""
-    return Extent().add(values).wants_log
-
-
-class Extent:
-    """Running facts about a growing series: any negative value, the positive min and max."""
-
-    def __init__(self) -> None:
-        self.negative = False
-        self.low = np.inf  # the smallest and largest positive values
-        self.high = -np.inf
-        self.least = np.inf  # the smallest and largest values
-        self.most = -np.inf
-
-    def add(self, values: np.ndarray) -> Extent:
-        finite = values[np.isfinite(values)]
-        if finite.size:
-            self.least = min(self.least, float(finite.min()))
-            self.most = max(self.most, float(finite.max()))
-            self.negative |= self.least < 0
-            positive = finite[finite > 0]
-            if positive.size:
-                self.low = min(self.low, float(positive.min()))
-                self.high = max(self.high, float(positive.max()))
-        return self
-
-    @property
-    def wants_log(self) -> bool:
-        if self.negative or not self.high > self.low > 0:
-            return False
-        return bool(np.log10(self.high / self.low) > LOG_DECADES)
-
-    def steady_range(self, log: bool) -> tuple[float, float] | None:
-        """A y range holding every value, rounded outwards (to decades on a log axis, to a
-        tenth of a power of ten of the span on a linear one) so that it changes only now
-        and then while values stream in; in the axis's own units (log10 on a log axis)."""
-        if log:
-            if not self.high >= self.low > 0:
-                return None
-            low, high = np.floor(np.log10(self.low)), np.ceil(np.log10(self.high))
-            return float(low), float(max(high, low + 1))
-        if not self.most >= self.least:
-            return None
-        span = self.most - self.least
-        if span == 0:
-            span = abs(self.most) or 1.0
-        step = 10.0 ** np.floor(np.log10(span))
-        return float(np.floor(self.least / step) * step), float(np.ceil(self.most / step) * step)
 
 
 class Curve:
-    """A line against the iteration, fed peak-decimated data (see :mod:`peaks`)."""
+    """A line against the iteration, fed peak-decimated data (:mod:`gdexplorer.core.decimate`)."""
 
     def __init__(self, plot: pg.PlotItem, colour: str, name: str | None = None) -> None:
         self.item = plot.plot(pen=style.pen(colour, 1.0), name=name, antialias=True)

@@ -8,7 +8,7 @@ axis and shift the whole curve whenever a streaming run finds a lower value. Zer
 axis are left out of the line.
 
 Long runs stay cheap: each curve gets at most ~16,000 points, the (min, max) of buckets of
-consecutive rows kept up to date incrementally (:mod:`.peaks`; zoomed in, the rows
+consecutive rows kept up to date incrementally (:mod:`gdexplorer.core.decimate`; zoomed in, the rows
 in view are decimated afresh), pyqtgraph clips and peak-downsamples those to the pixels
 (``setClipToView`` + ``setDownsampling(mode="peak")``), and a streaming run is redrawn at most
 10 times a second.

@@ -17,11 +17,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from gdexplorer.core.axis_scale import wants_log
+from gdexplorer.core.decimate import PeakSeries
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
-from gdexplorer.ui.views.convergence_series import wants_log
 from gdexplorer.ui.views.data_view import DataView
-from gdexplorer.ui.views.peaks import PeakSeries
 
 REFRESH_MS = 100
 BATCH_LOSS_COLOUR = (232, 116, 12, 150)

@@ -22,12 +22,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Slot
 
+from gdexplorer.core.axis_scale import wants_log
+from gdexplorer.core.decimate import PeakSeries
+from gdexplorer.core.path_thinning import LINE_LIMIT, PathLength, thinned_indices
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
-from gdexplorer.ui.views.convergence_series import wants_log
 from gdexplorer.ui.views.convergence_view import ConvergenceView
-from gdexplorer.ui.views.peaks import PeakSeries
-from gdexplorer.ui.views.plot_path import LINE_LIMIT, PathLength, thinned_indices
 from gdexplorer.ui.views.plot_view import PlotView
 
 RUN_COLOURS = (

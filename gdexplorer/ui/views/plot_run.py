@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gdexplorer.core.trajectory import Trajectory
-from gdexplorer.ui.views.plot_path import (
+from gdexplorer.core.path_thinning import (
     DOT_LIMIT,
     LINE_LIMIT,
     PathLength,
     drawn_indices,
     thinned_indices,
 )
+from gdexplorer.core.trajectory import Trajectory
 
 if TYPE_CHECKING:
     import pyqtgraph as pg

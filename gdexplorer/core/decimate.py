@@ -5,6 +5,8 @@ pyqtgraph's own ``setDownsampling(mode="peak")`` rescans every row on each ``set
 :class:`PeakSeries` keeps the minimum and maximum of each bucket of consecutive rows and only
 scans rows that arrived since the last call, doubling the bucket size when the buckets get too
 many. Every bucket's extremes are drawn, so spikes survive; the data itself is never changed.
+It is numpy only, so it is tested without Qt; the plots (``ui/views``) feed its output to
+``setData``.
 """
 
 from __future__ import annotations

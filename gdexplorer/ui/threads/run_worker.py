@@ -110,7 +110,7 @@ def _merged(batches: list[Batch]) -> Batch:
     return Batch(batches[0].start, np.concatenate([b.rows for b in batches]))
 
 
-class _Session(WorkerSession):
+class _Session(WorkerSession["RunController"]):
     """One run's thread, worker and cancel flag, in the GUI thread; relays to the controller."""
 
     def __init__(self, controller: RunController, run: DescentRun) -> None:
@@ -123,6 +123,9 @@ class _Session(WorkerSession):
         worker.batch_ready.connect(self._on_batch_ready)
         worker.run_finished.connect(self._on_run_finished)
         worker.run_failed.connect(self._on_run_failed)
+
+    def _release(self, owner: RunController) -> None:
+        owner.forget(self)
 
     def _current_controller(self) -> RunController | None:
         controller = self._live_owner()

@@ -40,6 +40,9 @@ class RunObjective(Protocol):
     def dimension(self) -> int: ...
 
     @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]: ...
+
+    @property
     def expr(self) -> sympy.Expr: ...
 
     @property

@@ -15,10 +15,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gdexplorer import __version__
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import GdxError
+
+if TYPE_CHECKING:
+    from gdexplorer.core.files.kinds import KnownFile
 
 EXIT_USAGE = 2
 
@@ -233,7 +237,9 @@ def _cmd_window(args: argparse.Namespace) -> int:
     return open_window(config, screenshot=args.screenshot, open_file=opened, notice=notice)
 
 
-def window_inputs(args: argparse.Namespace) -> tuple[RunConfig | None, object, str | None]:
+def window_inputs(
+    args: argparse.Namespace,
+) -> tuple[RunConfig | None, KnownFile | None, str | None]:
     """What the window shows: a config for the form, a trajectory or runs file to open (a
     :class:`~gdexplorer.core.files.kinds.KnownFile`) and a note for its status bar. A FILE that
     cannot be opened is an error now with --screenshot, and the note otherwise (the window

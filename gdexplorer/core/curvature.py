@@ -8,9 +8,12 @@ typed :class:`~gdexplorer.core.objective.Objective` and for a loss over data ali
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from gdexplorer.core.run_protocol import RunObjective
 
 RATE_LIMITS = {
     "gd": ("2/L", lambda mu: 2.0),
@@ -20,12 +23,7 @@ RATE_LIMITS = {
 """The largest stable lr on a quadratic of largest curvature L, as ``numerator / L``."""
 
 
-def _parameters(objective: Any) -> tuple:
-    symbols = getattr(objective, "symbols", None)
-    return tuple(symbols) if symbols is not None else tuple(objective.parsed.symbols)
-
-
-def constant_curvature(objective: Any, maximize: bool) -> float | None:
+def constant_curvature(objective: RunObjective, maximize: bool) -> float | None:
     """L, the largest eigenvalue of f's Hessian (of -f when maximizing) when it is constant.
 
     The Hessian is constant when its sympy entries do not depend on the parameters (a loss over
@@ -34,7 +32,7 @@ def constant_curvature(objective: Any, maximize: bool) -> float | None:
     """
     import sympy  # already loaded by parse_function, which made the objective
 
-    parameters = _parameters(objective)
+    parameters = objective.symbols
     hessian = sympy.hessian(objective.expr, parameters)
     if any(entry.free_symbols & set(parameters) for entry in hessian):
         return None
@@ -44,7 +42,7 @@ def constant_curvature(objective: Any, maximize: bool) -> float | None:
     return _largest_eigenvalue(units - at_zero, maximize)
 
 
-def largest_curvature(objective: Any, point: np.ndarray, maximize: bool) -> float | None:
+def largest_curvature(objective: RunObjective, point: np.ndarray, maximize: bool) -> float | None:
     """L at ``point``: the largest eigenvalue of the Hessian, from differences of the exact
     gradient (central, relative step 1e-5). None where the gradient is not finite."""
     d = len(point)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +31,7 @@ from gdexplorer.core.curvature import RATE_LIMITS, constant_curvature, largest_c
 if TYPE_CHECKING:
     from gdexplorer.core.config import RunConfig
     from gdexplorer.core.optimizers import Variant
+    from gdexplorer.core.run_protocol import RunObjective
 
 TAIL_ROWS = 256
 """Rows kept for the diagnosis: enough to see a growth of 1% per step as a factor of 12."""
@@ -132,7 +133,7 @@ class RunFacts:
     """What the diagnosis may look at: the settings, f, the tail and the overflowed iterate."""
 
     config: RunConfig
-    objective: Any  # Objective or DataObjective: value(points), gradient(points), dimension
+    objective: RunObjective
     variant: Variant
     hyperparameters: dict[str, float]
     tail: RunTail
@@ -227,7 +228,7 @@ def _check_convergence(outcome: Outcome, facts: RunFacts) -> Outcome:
 
 
 def precision_loss(
-    objective: Any, point: np.ndarray, exact: np.ndarray, mode: str, h: float
+    objective: RunObjective, point: np.ndarray, exact: np.ndarray, mode: str, h: float
 ) -> str | None:
     """Where and why a finite difference cannot resolve the exact gradient at ``point``.
 

@@ -39,7 +39,7 @@ from gdexplorer.core.run_loop import (
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
 if TYPE_CHECKING:
-    from gdexplorer.core.data.engine import DataRun
+    from gdexplorer.core.run_protocol import DescentRun
 
 DIVERGENCE_LIMIT = 1e100
 """A point, f or gradient entry beyond this magnitude counts as diverged."""
@@ -78,6 +78,11 @@ class Run:
 
     def new_trajectory(self) -> Trajectory:
         return Trajectory(self.objective.variables, self.variant.state_slots)
+
+    @property
+    def total_updates(self) -> int:
+        """The updates the run makes at most (a run on data may stop at its epochs first)."""
+        return self.config.iterations
 
     def _first_row(self) -> np.ndarray:
         variables = self.objective.variables
@@ -199,11 +204,13 @@ def describe_outcome(code: int, done: int, config: RunConfig, cancelled: bool) -
     return Outcome(reason, done, text)
 
 
-def make_run(config: RunConfig) -> Run | DataRun:
+def make_run(config: RunConfig) -> DescentRun:
     """A :class:`Run` for a typed function, or a run on a dataset when ``config.data`` is set.
 
-    Both expose ``config``, ``objective`` (``variables``, ``value``, ``gradient``), ``variant``,
-    ``hyperparameters``, ``columns``, ``new_trajectory()``, ``batches(cancel)`` and ``outcome``.
+    Both offer what :class:`~gdexplorer.core.run_protocol.DescentRun` lists (``config``,
+    ``objective``, ``variant``, ``hyperparameters``, ``columns``, ``total_updates``,
+    ``new_trajectory()``, ``batches(cancel)``, ``outcome``); what only a run on data has is
+    reached after :func:`~gdexplorer.core.run_protocol.is_data_run`.
     """
     if config.data:
         from gdexplorer.core.data.engine import DataRun
@@ -229,7 +236,7 @@ def run_to_end(
 
 
 def record(
-    run: Run | DataRun,
+    run: DescentRun,
     cancel: threading.Event | None = None,
     on_batch: Callable[[Batch], None] | None = None,
 ) -> Trajectory:

@@ -154,7 +154,7 @@ def initial_view(
     axes: tuple[int, ...],
     start: np.ndarray | Sequence[float],
     points: np.ndarray | Sequence[Sequence[float]] = (),
-    minima: Sequence[Sequence[float]] = (),
+    minima: np.ndarray | Sequence[Sequence[float]] = (),
     plot_range: Sequence[tuple[float, float]] | None = None,
 ) -> tuple[tuple[float, float], tuple[float, float]]:
     """The plotted (horizontal, vertical) ranges for a function, before any zooming.
@@ -304,7 +304,7 @@ def contour_levels(values: np.ndarray, n: int = 12) -> np.ndarray:
     return contour_scale(values, n).levels
 
 
-def contour_segments(landscape: Landscape, levels: Sequence[float]) -> np.ndarray:
+def contour_segments(landscape: Landscape, levels: Sequence[float] | np.ndarray) -> np.ndarray:
     """The iso-lines of a grid landscape as line segments, shape ``(2 * m, 2)``.
 
     Rows ``2i`` and ``2i + 1`` are the ends of segment ``i`` in data coordinates, ready for a

@@ -44,6 +44,11 @@ class Objective:
         return len(self.parsed.variables)
 
     @property
+    def symbols(self) -> tuple[sympy.Symbol, ...]:
+        """The sympy symbols of ``variables``, in order (as a loss over data has them)."""
+        return self.parsed.symbols
+
+    @property
     def expr(self) -> sympy.Expr:
         return self.parsed.expr
 

@@ -93,6 +93,7 @@ def main(
 def create_application() -> QApplication:
     """The QApplication, named so QSettings finds the user's settings; antialiased plots."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication), "a window needs a QApplication, not a QCoreApplication"
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("gdexplorer")

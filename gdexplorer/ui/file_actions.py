@@ -39,8 +39,8 @@ class FileActions(QObject):
         What happened, for the status bar ("Exported 313 rows to ...", or why it failed).
     settings_opened(RunConfig):
         A settings file was read and validated; the form should show it.
-    trajectory_opened(Trajectory, Run | None):
-        A CSV was read; the Run (not started) describes it when its settings file was found.
+    trajectory_opened(Trajectory, DescentRun | None):
+        A CSV was read; the run (not started) describes it when its settings file was found.
     """
 
     reported = Signal(str)

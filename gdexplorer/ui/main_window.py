@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.engine import Outcome, Run
+from gdexplorer.core.engine import Outcome
 from gdexplorer.core.errors import GdxError
+from gdexplorer.core.run_protocol import DescentRun
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import window_parts as parts
 from gdexplorer.ui.compare.basin_panel import BasinOverlay
 from gdexplorer.ui.compare.dock import CompareTabs
+from gdexplorer.ui.error_guard import ErrorGuard
 from gdexplorer.ui.file_actions import FileActions
 from gdexplorer.ui.form.controls import ControlsForm, ShownFunction
 from gdexplorer.ui.settings_store import SettingsStore
@@ -47,6 +46,8 @@ DATA_HEIGHT = 330
 class MainWindow(QMainWindow):
     """Form on the left, the plot in the centre with the playback bar under it, the
     convergence plot and the inspector on the right, the outcome in the status bar."""
+
+    error_guard: ErrorGuard  # set by gdexplorer.ui.app.main: unexpected errors to the status bar
 
     def __init__(self, store: SettingsStore | None = None) -> None:
         super().__init__()
@@ -216,7 +217,7 @@ class MainWindow(QMainWindow):
     # -- slots --------------------------------------------------------------------------
 
     @Slot(object)
-    def _on_run_started(self, run: Run) -> None:
+    def _on_run_started(self, run: DescentRun) -> None:
         self.store.save_config(run.config)
         self.show_status("Running…")
 
@@ -258,7 +259,7 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.data_dock], [DATA_HEIGHT], Qt.Orientation.Vertical)
 
     @Slot(object, object)
-    def _on_trajectory_opened(self, trajectory: Trajectory, run: Run | None) -> None:
+    def _on_trajectory_opened(self, trajectory: Trajectory, run: DescentRun | None) -> None:
         if run is None and not parts.plots_on(self.form.function_field.objective(), trajectory):
             self.show_status(parts.unknown_function_message(trajectory))
             return

@@ -17,17 +17,18 @@ plots, the slowest to draw). Each turn first pauses the run loops
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal, Slot
 
 from gdexplorer.ui.threads import redraw_gate
 
 if TYPE_CHECKING:
-    from gdexplorer.core.data.engine import DataRun
-    from gdexplorer.core.engine import Outcome, Run
+    from gdexplorer.core.engine import Outcome
+    from gdexplorer.core.run_protocol import DescentRun
     from gdexplorer.core.trajectory import Trajectory
     from gdexplorer.ui.threads.run_worker import RunController
     from gdexplorer.ui.views.playback import PlaybackBar
@@ -57,7 +58,7 @@ class ShownRun:
         The updates the run is about to stream, or None when every row is already there.
     """
 
-    run: Run | DataRun | None
+    run: DescentRun | None
     trajectory: Trajectory
     planned: int | None = None
 
@@ -141,7 +142,7 @@ class Stage(QObject):
         controller.run_finished.connect(self._on_run_finished)
         controller.run_failed.connect(self._on_run_failed)
 
-    def _timer(self, interval_ms: int, slot: Any) -> QTimer:
+    def _timer(self, interval_ms: int, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setInterval(interval_ms)
@@ -180,7 +181,7 @@ class Stage(QObject):
     def set_index(self, index: int) -> None:
         self.playback.set_index(index)
 
-    def show_run(self, run: Run | DataRun | None, trajectory: Trajectory) -> None:
+    def show_run(self, run: DescentRun | None, trajectory: Trajectory) -> None:
         """Show a complete trajectory (opened from a file): every view draws all its rows."""
         self._begin(ShownRun(run, trajectory), streaming=False)
         self._advance(Turn.PATH, streaming=False)
@@ -200,7 +201,7 @@ class Stage(QObject):
             self.playback.suggest_speed(row_count - 1)
         self.playback.set_index(index)
 
-    def inspect(self, run: Run | DataRun | None, trajectory: Trajectory) -> None:
+    def inspect(self, run: DescentRun | None, trajectory: Trajectory) -> None:
         """During a race: work out the iterations of this run (None: its settings fail)."""
         self.run_inspected.emit(ShownRun(run, trajectory), max(self.index(), 0))
 
@@ -277,11 +278,10 @@ class Stage(QObject):
     # -- slots ----------------------------------------------------------------------------
 
     @Slot(object)
-    def _on_run_started(self, run: Run | DataRun) -> None:
+    def _on_run_started(self, run: DescentRun) -> None:
         trajectory = self.controller.trajectory
         assert trajectory is not None
-        planned = getattr(run, "total_updates", run.config.iterations)
-        self._begin(ShownRun(run, trajectory, planned), streaming=True)
+        self._begin(ShownRun(run, trajectory, run.total_updates), streaming=True)
 
     @Slot(int)
     def _on_rows_arrived(self, _count: int) -> None:

@@ -110,7 +110,8 @@ def test_picture_kinds_of_the_samples(view):
     for name in ("articles", "line", "scales", "classes"):
         run = DataRun(get_sample(name).config)
         view.show_data(run, run.new_trajectory())
-        kinds[name] = view._picture.kind
+        assert view.picture is not None
+        kinds[name] = view.picture.kind
     assert kinds == {
         "articles": PictureKind.FIT,
         "line": PictureKind.CURVE,
@@ -147,7 +148,7 @@ def test_other_pictures_draw_without_errors(view, tmp_path, data, loss, kind):
     config = RunConfig(function=loss, start=start, data=data, learning_rate=0.3, iterations=300)
     run, trajectory = _finished(config)
     view.show_data(run, trajectory)
-    assert view._picture.kind is kind
+    assert view.picture is not None and view.picture.kind is kind
     view.show_iteration(len(trajectory) - 1)
     xs, ys = view.model.getData()
     if kind is PictureKind.POINTS:

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +33,9 @@ from gdexplorer.core.explain.maths import (
 )
 from gdexplorer.core.optimizers import equation_names
 from gdexplorer.core.trajectory import Trajectory, row_columns
+
+if TYPE_CHECKING:
+    from gdexplorer.core.run_protocol import DescentRun
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,10 @@ class WorkedExample:
     no_update_reason: str | None
 
 
-def explain(run: Any, trajectory: Trajectory, index: int) -> WorkedExample:
-    """The worked example of row ``index`` of ``trajectory``, recorded by ``run``.
-
-    ``run`` is a :class:`~gdexplorer.core.engine.Run` (or anything with its ``config``,
-    ``variant``, ``hyperparameters``, ``objective`` and ``outcome``).
-    """
+def explain(run: DescentRun, trajectory: Trajectory, index: int) -> WorkedExample:
+    """The worked example of row ``index`` of ``trajectory``, recorded by ``run`` (on a
+    function or on data: its ``config``, ``variant``, ``hyperparameters``, ``objective`` and
+    ``outcome`` are read)."""
     rows = len(trajectory)
     if not 0 <= index < rows:
         raise IndexError(f"iteration {index} is not recorded (0 .. {rows - 1})")
@@ -119,7 +120,7 @@ def explain(run: Any, trajectory: Trajectory, index: int) -> WorkedExample:
     )
 
 
-def _gradient_check(run: Any, point: np.ndarray, gradient: np.ndarray):
+def _gradient_check(run: DescentRun, point: np.ndarray, gradient: np.ndarray):
     """With a finite-difference gradient: the exact one, and the per-coordinate and relative
     error of the one the run used."""
     if run.config.gradient == "symbolic":
@@ -132,8 +133,8 @@ def _gradient_check(run: Any, point: np.ndarray, gradient: np.ndarray):
     return exact, absolute, relative
 
 
-def _no_update_reason(run: Any, index: int) -> str:
-    outcome = getattr(run, "outcome", None)
+def _no_update_reason(run: DescentRun, index: int) -> str:
+    outcome = run.outcome
     if outcome is None:
         return f"Iteration {index + 1} has not been computed yet (the run is still going)."
     return f"No further update was made: {outcome.message}."
@@ -149,7 +150,7 @@ def _window(trajectory: Trajectory, index: int) -> Trajectory:
     return window
 
 
-def _update(run: Any, window: Trajectory, index: int) -> Update:
+def _update(run: DescentRun, window: Trajectory, index: int) -> Update:
     """Row k's gradient and state, row k + 1's step, state and point, and the equations.
 
     ``window`` holds rows k and k + 1; ``index`` is k, for the subscripts.
@@ -166,7 +167,7 @@ def _update(run: Any, window: Trajectory, index: int) -> Update:
     numbers.update(before)
     subscripts = {"g": index, **{slot: index for slot in variant.state_slots}}
     equations = []
-    for line in getattr(variant, "step_equations", ()):
+    for line in variant.step_equations:
         target, expr = _split(line)
         value = eval(_compiled_scalar(line), {"sqrt": math.sqrt}, numbers)  # our constants only
         equations.append(_equation(target, expr, numbers, subscripts, index + 1, value))

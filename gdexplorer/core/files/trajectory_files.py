@@ -23,11 +23,11 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.data.export import is_data_csv_header, read_data_csv
 from gdexplorer.core.errors import ExportError
 from gdexplorer.core.files.csv_table import first_line
+from gdexplorer.core.run_protocol import is_data_run
 from gdexplorer.core.trajectory import Trajectory, read_trajectory_csv
 
 if TYPE_CHECKING:
-    from gdexplorer.core.data.engine import DataRun
-    from gdexplorer.core.engine import Run
+    from gdexplorer.core.run_protocol import DescentRun
 
 
 def read_settings(path: str | os.PathLike) -> RunConfig:
@@ -45,7 +45,7 @@ def read_settings(path: str | os.PathLike) -> RunConfig:
     return config
 
 
-def run_beside(csv_path: str | os.PathLike) -> Run | DataRun | None:
+def run_beside(csv_path: str | os.PathLike) -> DescentRun | None:
     """The (unstarted) run of the settings file written beside a CSV, if there is one."""
     from gdexplorer.core.engine import make_run
 
@@ -57,7 +57,7 @@ def run_beside(csv_path: str | os.PathLike) -> Run | DataRun | None:
 
 def open_trajectory_csv(
     path: str | os.PathLike, use_settings: bool = True, engine: str | None = None
-) -> tuple[Trajectory, Run | DataRun | None]:
+) -> tuple[Trajectory, DescentRun | None]:
     """The trajectory of an exported CSV and the run of the settings beside it (or None).
 
     ``use_settings=False`` ignores a settings file (as when it was not copied along).
@@ -71,9 +71,7 @@ def open_trajectory_csv(
                 "this CSV is from a run on data: open it with the settings file "
                 f"{Path(path).with_suffix('.json').name} beside it"
             )
-        from gdexplorer.core.data.engine import DataRun
-
-        assert isinstance(run, DataRun)
+        assert is_data_run(run)
         return read_data_csv(path, run, engine=engine), run
     slots = run.variant.state_slots if run is not None else None
     return read_trajectory_csv(path, state_slots=slots, engine=engine), run

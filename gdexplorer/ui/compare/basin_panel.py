@@ -72,7 +72,7 @@ def _any_number(_value: float) -> str | None:
     return None
 
 
-class BasinPanel(JobPanel):
+class BasinPanel(JobPanel[BasinMap]):
     """Map controls on the left, the basin map on the right.
 
     Signals
@@ -176,10 +176,10 @@ class BasinPanel(JobPanel):
     def start(self) -> None:
         """Map the form's settings over the grid (on the worker thread)."""
         config = self._form_config()
-        values = [field.value() for field in self.ranges]
+        values = [value for field in self.ranges if (value := field.value()) is not None]
         if config is None:
             return
-        if None in values or not (values[0] < values[1] and values[2] < values[3]):
+        if len(values) < len(self.ranges) or not (values[0] < values[1] and values[2] < values[3]):
             self._say("Each range needs two numbers, the smaller first.")
             return
         if self._refuses_data(config, "A basin map"):

@@ -29,8 +29,7 @@ from gdexplorer.ui.views.multi_path import RaceEntry, RaceOverlay
 from gdexplorer.ui.views.stage_views import RaceFollower
 
 if TYPE_CHECKING:
-    from gdexplorer.core.data.engine import DataRun
-    from gdexplorer.core.engine import Run
+    from gdexplorer.core.run_protocol import DescentRun
     from gdexplorer.ui.form.controls import ControlsForm, ShownFunction
     from gdexplorer.ui.stage import Stage
     from gdexplorer.ui.threads.run_worker import RunController
@@ -83,7 +82,7 @@ class CompareTabs(QTabWidget):
         self.setDocumentMode(True)
         self._runs_height: int | None = None
         self.currentChanged.connect(self._on_tab_changed)
-        self._runs_cache: dict[int, Run | DataRun] = {}
+        self._runs_cache: dict[int, DescentRun] = {}
         self._selected: RunRecord | None = None
         self._function_key: tuple | None = None
         self._connect()

@@ -10,6 +10,7 @@ starts its job and handles ``_on_job_done`` (and, when it says more, failure and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -27,9 +28,12 @@ from gdexplorer.ui.threads.job_worker import JobRunner
 
 FIX_THE_FORM = "Fix the settings marked in red in the form first."
 
+ResultT = TypeVar("ResultT")
+"""What the tab's job returns (a sweep result, a basin map, run records)."""
 
-class JobPanel(QWidget):
-    """A tab that runs one job at a time from the form's settings.
+
+class JobPanel(QWidget, Generic[ResultT]):
+    """A tab that runs one job at a time from the form's settings; its job returns ``ResultT``.
 
     A subclass sets :attr:`status` (a ``QLabel``) and :attr:`progress` (a ``QProgressBar``), and
     ``run_button`` / ``cancel_button`` (see :meth:`_make_run_buttons`) unless it overrides
@@ -73,6 +77,7 @@ class JobPanel(QWidget):
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 0, 0)
         *stacked, last = side
+        assert isinstance(last, QWidget), "the last part (it takes the spare height) is a widget"
         for part in stacked:
             if isinstance(part, QLayout):
                 column.addLayout(part)
@@ -146,7 +151,7 @@ class JobPanel(QWidget):
         self.progress.setValue(done)
 
     @Slot(object)
-    def _on_job_done(self, result: object) -> None:
+    def _on_job_done(self, result: ResultT) -> None:
         """Show the job's result (every subclass does)."""
         raise NotImplementedError
 

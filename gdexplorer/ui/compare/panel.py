@@ -42,7 +42,7 @@ SIDE_WIDTH = 310
 _CHECK = Qt.ItemDataRole.CheckStateRole
 
 
-class RunsPanel(JobPanel):
+class RunsPanel(JobPanel[list[RunRecord]]):
     """The runs being compared, and the buttons that change them.
 
     Signals

@@ -36,7 +36,7 @@ MEASURES = (("final_f", "final f"), ("iterations", "iterations to converge"))
 CONTROLS_WIDTH = 290
 
 
-class SweepPanel(JobPanel):
+class SweepPanel(JobPanel[SweepResult]):
     """Sweep controls on the left, the sweep plot on the right.
 
     Signals

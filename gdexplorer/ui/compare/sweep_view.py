@@ -155,7 +155,7 @@ class SweepView(QWidget):
     @Slot(object)
     def _on_mouse_moved(self, scene_pos) -> None:
         lane = self.lane_at(scene_pos)
-        if lane is not None:
+        if lane is not None and self.result is not None:  # a lane implies a result
             self.status.setText(describe_lane(self.result, lane))
 
 

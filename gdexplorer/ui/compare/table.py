@@ -56,6 +56,8 @@ class _ShownRunsModel(RunsTableModel):
 class CompareTable(RunsTable):
     """:class:`RunsTable` with the show/hide check boxes of :class:`_ShownRunsModel`."""
 
+    model: _ShownRunsModel
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = _ShownRunsModel(self)

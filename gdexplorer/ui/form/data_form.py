@@ -250,7 +250,9 @@ class DataSection(QGroupBox):
         self._source = source or None
         sample = source[len(SAMPLE_PREFIX) :] if source.startswith(SAMPLE_PREFIX) else None
         self.sample_combo.setCurrentIndex(max(self.sample_combo.findData(sample), 0))
-        shows = get_sample(sample).shows if self.sample_combo.currentIndex() > 0 else ""
+        shows = ""
+        if sample is not None and self.sample_combo.currentIndex() > 0:  # one of the samples
+            shows = get_sample(sample).shows
         self.sample_hint.setText(shows)
         self.sample_hint.setVisible(bool(shows))
         try:

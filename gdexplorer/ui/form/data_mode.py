@@ -8,10 +8,19 @@ the exact per-example gradients) and "iterations" are called updates.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QButtonGroup, QFormLayout, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
 
 EXACT_ON_DATA = (
     "On data the gradient is always exact: the mean of the exact gradients of the examples "
@@ -60,11 +69,37 @@ class ModeSwitch(QWidget):
         self.mode_changed.emit(checked)
 
 
-def show_mode(form: Any, data: bool) -> None:
+class ModeFields(Protocol):
+    """The fields of the form that :func:`show_mode` shows, hides or renames.
+
+    ``function_field`` sits in a group box laid out as a form, ``iterations`` in a form layout.
+    """
+
+    @property
+    def data_section(self) -> QWidget: ...
+
+    @property
+    def function_field(self) -> QWidget: ...
+
+    @property
+    def preset_combo(self) -> QWidget: ...
+
+    @property
+    def preset_hint(self) -> QLabel: ...
+
+    @property
+    def gradient_combo(self) -> QComboBox: ...
+
+    @property
+    def iterations(self) -> QWidget: ...
+
+
+def show_mode(form: ModeFields, data: bool) -> None:
     """Show the fields of one mode in a :class:`~gdexplorer.ui.form.controls.ControlsForm`."""
     form.data_section.setVisible(data)
+    rows = _form_rows(form.function_field)
     group = form.function_field.parentWidget()
-    rows: QFormLayout = group.layout()
+    assert isinstance(group, QGroupBox)
     rows.setRowVisible(form.preset_combo, not data)
     rows.setRowVisible(form.function_field, not data)
     rows.setRowVisible(form.preset_hint, not data and bool(form.preset_hint.text()))
@@ -73,7 +108,14 @@ def show_mode(form: Any, data: bool) -> None:
         form.gradient_combo.setCurrentIndex(max(form.gradient_combo.findData("symbolic"), 0))
     form.gradient_combo.setEnabled(not data)
     form.gradient_combo.setToolTip(EXACT_ON_DATA if data else "")
-    stopping: QFormLayout = form.iterations.parentWidget().layout()
-    label = stopping.labelForField(form.iterations)
-    if label is not None:
+    label = _form_rows(form.iterations).labelForField(form.iterations)
+    if isinstance(label, QLabel):
         label.setText("Max updates" if data else "Max iterations")
+
+
+def _form_rows(field: QWidget) -> QFormLayout:
+    """The form layout ``field`` is a row of (the form builds each of its groups as one)."""
+    parent = field.parentWidget()
+    rows = parent.layout() if parent is not None else None
+    assert isinstance(rows, QFormLayout), "the field is not a row of a form layout"
+    return rows

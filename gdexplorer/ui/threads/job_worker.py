@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 
@@ -27,7 +26,8 @@ SHUTDOWN_TIMEOUT_MS = 5000
 
 Progress = Callable[..., None]
 """``progress(done, total, *ignored)``: the core's ``ProgressFn`` fits."""
-Job = Callable[[threading.Event, Progress], Any]
+Job = Callable[[threading.Event, Progress], object]
+"""``job(cancel, progress)``: its result leaves on ``succeeded`` (the panel knows its type)."""
 
 
 class JobWorker(QObject):
@@ -49,11 +49,11 @@ class JobWorker(QObject):
         with failures_reported(self.failed, self.finished, "it"):
             self.succeeded.emit(self._job(self._cancel, self._report))
 
-    def _report(self, done: int, total: int, *_rest: Any) -> None:
+    def _report(self, done: int, total: int, *_rest: object) -> None:
         self.progressed.emit(int(done), int(total))
 
 
-class _Session(WorkerSession):
+class _Session(WorkerSession["JobRunner"]):
     """One job's thread, worker and cancel flag, in the GUI thread; relays to the runner."""
 
     def __init__(self, runner: JobRunner, job: Job, name: str) -> None:
@@ -63,6 +63,9 @@ class _Session(WorkerSession):
         worker.progressed.connect(self._on_progressed)
         worker.succeeded.connect(self._on_succeeded)
         worker.failed.connect(self._on_failed)
+
+    def _release(self, owner: JobRunner) -> None:
+        owner.forget(self)
 
     def _current_runner(self) -> JobRunner | None:
         runner = self._live_owner()

@@ -22,8 +22,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.engine import Batch, Outcome, Run, make_run
+from gdexplorer.core.engine import Batch, Outcome, make_run
 from gdexplorer.core.errors import GdxError
+from gdexplorer.core.run_protocol import DescentRun
 from gdexplorer.core.trajectory import Trajectory, row_columns
 from gdexplorer.ui.threads import redraw_gate
 from gdexplorer.ui.threads.sessions import (  # the live-thread list is re-exported
@@ -64,7 +65,7 @@ class RunWorker(QObject):
 
     def __init__(
         self,
-        run: Run,
+        run: DescentRun,
         cancel: threading.Event,
         delivered: threading.Event | None = None,
         resume: threading.Event | None = None,
@@ -92,7 +93,7 @@ class RunWorker(QObject):
             self.run_finished.emit(self._run.outcome)
 
 
-def _reserved_trajectory(run: Run) -> Trajectory:
+def _reserved_trajectory(run: DescentRun) -> Trajectory:
     """An empty trajectory with room for every row the run may record.
 
     Growing a long trajectory copies all its rows in the GUI thread (about 0.1 s per million);
@@ -110,10 +111,10 @@ def _merged(batches: list[Batch]) -> Batch:
     return Batch(batches[0].start, np.concatenate([b.rows for b in batches]))
 
 
-class _Session(WorkerSession):
+class _Session(WorkerSession["RunController"]):
     """One run's thread, worker and cancel flag, in the GUI thread; relays to the controller."""
 
-    def __init__(self, controller: RunController, run: Run) -> None:
+    def __init__(self, controller: RunController, run: DescentRun) -> None:
         super().__init__(controller, "run")
         self.run = run
         self.trajectory = _reserved_trajectory(run)
@@ -123,6 +124,9 @@ class _Session(WorkerSession):
         worker.batch_ready.connect(self._on_batch_ready)
         worker.run_finished.connect(self._on_run_finished)
         worker.run_failed.connect(self._on_run_failed)
+
+    def _release(self, owner: RunController) -> None:
+        owner.forget(self)
 
     def _current_controller(self) -> RunController | None:
         controller = self._live_owner()
@@ -178,7 +182,7 @@ class RunController(QObject):
         self.gui_turn = redraw_gate.gate().resume
 
     @property
-    def run(self) -> Run | None:
+    def run(self) -> DescentRun | None:
         return self.current_session.run if self.current_session else None
 
     @property
@@ -188,7 +192,7 @@ class RunController(QObject):
     def is_running(self) -> bool:
         return self.current_session is not None and self.current_session.is_running()
 
-    def start(self, config: RunConfig) -> Run | None:
+    def start(self, config: RunConfig) -> DescentRun | None:
         """Validate ``config`` here, cancel any current run, start the new one on a thread."""
         try:
             run = make_run(config)

@@ -22,7 +22,7 @@ import traceback
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, SignalInstance, Slot
@@ -34,6 +34,20 @@ _LIVE_THREADS: set[QThread] = set()
 
 
 JOIN_TIMEOUT_MS = 2000
+
+OwnerT = TypeVar("OwnerT", bound=QObject)
+"""Who started a session (a run controller, a job runner); it forgets the session at the end."""
+
+
+class Worker(Protocol):
+    """A parentless QObject that does its job in :meth:`work`, then emits ``finished``."""
+
+    @property
+    def finished(self) -> SignalInstance: ...
+
+    def work(self) -> None: ...
+
+    def moveToThread(self, thread: QThread, /) -> bool: ...  # noqa: N802 - Qt's name
 
 
 def track_thread(thread: QThread) -> None:
@@ -73,30 +87,30 @@ def failures_reported(
         finished.emit()
 
 
-class WorkerSession(QObject):
+class WorkerSession(QObject, Generic[OwnerT]):
     """One worker's thread and cancel flag, in the GUI thread, relaying to its owner.
 
     A subclass builds its worker (parentless, given :attr:`cancel_event`), hands it to
-    :meth:`_adopt` and connects the worker's result signals to its own slots. The owner (held
-    weakly) must have ``forget(session)``: it is called once the thread has ended.
+    :meth:`_adopt` and connects the worker's result signals to its own slots. The owner is held
+    weakly; :meth:`_release` tells it (``owner.forget(session)``) once the thread has ended.
     """
 
-    def __init__(self, owner: QObject, name: str) -> None:
+    def __init__(self, owner: OwnerT, name: str) -> None:
         super().__init__()
         self._owner = weakref.ref(owner)
         self.cancel_event = threading.Event()
         self.worker_thread = QThread()
         self.worker_thread.setObjectName(f"gdexplorer-{name}")
 
-    def _adopt(self, worker: Any) -> None:
+    def _adopt(self, worker: Worker) -> None:
         """Move ``worker`` (a parentless QObject with ``work`` and ``finished``) to the thread."""
         worker.moveToThread(self.worker_thread)
         self.worker_thread.started.connect(worker.work)
         worker.finished.connect(self.worker_thread.quit, Qt.ConnectionType.DirectConnection)
         self.worker_thread.finished.connect(self._on_thread_finished)
-        self._worker = worker  # destroyed in the GUI thread (see the module docstring)
+        self._worker: Worker | None = worker  # destroyed in the GUI thread (module docstring)
 
-    def _live_owner(self) -> Any | None:
+    def _live_owner(self) -> OwnerT | None:
         owner = self._owner()
         return owner if owner is not None and shiboken6.isValid(owner) else None
 
@@ -130,4 +144,8 @@ class WorkerSession(QObject):
         self._worker = None
         owner = self._live_owner()
         if owner is not None:
-            owner.forget(self)
+            self._release(owner)
+
+    def _release(self, owner: OwnerT) -> None:
+        """The thread has ended: ``owner`` forgets this session (every subclass says how)."""
+        raise NotImplementedError

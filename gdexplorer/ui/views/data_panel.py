@@ -10,7 +10,7 @@ against the update k.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,18 +19,18 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from gdexplorer.core.axis_scale import wants_log
 from gdexplorer.core.decimate import PeakSeries
+from gdexplorer.core.run_protocol import is_data_run
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
 from gdexplorer.ui.views.data_view import DataView
 
+if TYPE_CHECKING:
+    from gdexplorer.core.data.engine import DataRun
+    from gdexplorer.core.run_protocol import DescentRun
+
 REFRESH_MS = 100
 BATCH_LOSS_COLOUR = (232, 116, 12, 150)
 DOCK_TITLE = "Data and model"
-
-
-def is_data_run(run: Any) -> bool:
-    """Whether ``run`` learns from a data set (a DataRun: it has a batch schedule)."""
-    return run is not None and hasattr(run, "schedule") and hasattr(run, "batch_indices")
 
 
 class EpochLossView(QWidget):
@@ -159,9 +159,9 @@ class DataPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
-        self.run: Any = None
+        self.run: DataRun | None = None
 
-    def show_run(self, run: Any, trajectory: Trajectory) -> None:
+    def show_run(self, run: DescentRun | None, trajectory: Trajectory) -> None:
         """A new run (rows may still be arriving); a run that is not on data clears the panel."""
         if not is_data_run(run):
             self.clear_run()

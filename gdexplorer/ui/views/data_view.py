@@ -12,6 +12,9 @@ fixed per run (the data with a margin), so stepping never makes the axes jump.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
@@ -20,6 +23,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from gdexplorer.core.data.model import ModelPicture, PictureKind, describe_model
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
+
+if TYPE_CHECKING:
+    from gdexplorer.core.data.engine import DataRun
 
 CLASS_COLOURS = ("#1f6fb4", "#e8740c")
 """Lower and upper class: blue circles and orange triangles (distinct also without colour)."""
@@ -31,6 +37,26 @@ line drawn on top of it (a child item) stays fully opaque."""
 GRID = 120
 """Cells per side of the probability shading behind a decision boundary."""
 CURVE_SAMPLES = 300
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """The run on data being shown, its rows (they may still grow) and its model's picture."""
+
+    run: DataRun
+    trajectory: Trajectory
+    picture: ModelPicture
+
+    def features(self) -> list[np.ndarray]:
+        return [self.run.dataset.column(f) for f in self.picture.features]
+
+    def target(self) -> np.ndarray:
+        return self.run.dataset.column(self.picture.target)
+
+    def classes(self) -> tuple[float, float]:
+        """The two labels (lower, upper) of a classification picture."""
+        assert self.picture.classes is not None, "not a classification"
+        return self.picture.classes
 
 
 class DataView(QWidget):
@@ -50,10 +76,8 @@ class DataView(QWidget):
         layout.addWidget(self.plot_widget, 1)
         layout.addWidget(self.caption)
         self._make_items()
-        self._run = None
-        self._trajectory: Trajectory | None = None
-        self._picture: ModelPicture | None = None
-        self._point_style: dict = {}
+        self._shown: _Shown | None = None
+        self._point_style: dict[str, Any] = {}
         self.shown_index: int | None = None
 
     def _make_items(self) -> None:
@@ -73,9 +97,14 @@ class DataView(QWidget):
         self.batch.setZValue(10)
         self.plot.addItem(self.batch)
 
+    @property
+    def picture(self) -> ModelPicture | None:
+        """What is drawn of the shown run's model (None when no run is shown)."""
+        return self._shown.picture if self._shown is not None else None
+
     def clear(self) -> None:
         """Forget the run and show nothing."""
-        self._run = self._trajectory = self._picture = None
+        self._shown = None
         self.shown_index = None
         for item in (self.reference, self.model, self.points, self.batch):
             item.setData([], [])
@@ -83,20 +112,19 @@ class DataView(QWidget):
         self.boundary.setData(None)
         self.caption.setText("")
 
-    def show_data(self, data_run, trajectory: Trajectory) -> None:
+    def show_data(self, data_run: DataRun, trajectory: Trajectory) -> None:
         """Show ``data_run``'s examples; the model comes from ``trajectory`` (may still grow)."""
         self.clear()
-        self._run, self._trajectory = data_run, trajectory
         picture = describe_model(data_run.objective)
-        self._picture = picture
+        shown = self._shown = _Shown(data_run, trajectory, picture)
         kind = picture.kind
         self.shading.setVisible(kind is PictureKind.BOUNDARY)
         self.reference.setVisible(kind is PictureKind.FIT)
         x_label, y_label = _axis_labels(picture)
         self.plot.setLabel("bottom", x_label, **style.axis_label_style())
         self.plot.setLabel("left", y_label, **style.axis_label_style())
-        self._set_static_points()
-        rect = self._view_rect()
+        self._set_static_points(shown)
+        rect = self._view_rect(kind)
         self.plot.setRange(rect=rect, padding=0)
         if kind is PictureKind.FIT:
             ends = [min(rect.left(), rect.top()), max(rect.right(), rect.bottom())]
@@ -106,131 +134,124 @@ class DataView(QWidget):
 
     def show_iteration(self, index: int) -> None:
         """Draw the model with the parameters of row ``index`` (clamped to what has arrived)."""
-        if self._picture is None or self._trajectory is None or not len(self._trajectory):
+        shown = self._shown
+        if shown is None or not len(shown.trajectory):
             return
-        index = int(np.clip(index, 0, len(self._trajectory) - 1))
+        index = int(np.clip(index, 0, len(shown.trajectory) - 1))
         self.shown_index = index
-        point = self._trajectory.points[index]
-        picture = self._picture
-        if picture.kind in (PictureKind.FIT, PictureKind.SCORES):
-            self._move_points(point)
-        self._draw_model(point)
-        batch = self._run.batch_indices(index + 1)
-        if self._run.schedule.shuffled:
-            self.batch.setData(*(c[batch] for c in self._example_xy(point)))
-        self.caption.setText(self._caption(index, len(batch)))
+        point = shown.trajectory.points[index]
+        if shown.picture.kind in (PictureKind.FIT, PictureKind.SCORES):
+            self._move_points(shown, point)
+        self._draw_model(shown, point)
+        batch = shown.run.batch_indices(index + 1)
+        if shown.run.schedule.shuffled:
+            self.batch.setData(*(c[batch] for c in _example_xy(shown, point)))
+        self.caption.setText(_caption(shown, index, len(batch)))
 
     # --- what goes where ------------------------------------------------------------------
 
-    def _features(self) -> list[np.ndarray]:
-        return [self._run.dataset.column(f) for f in self._picture.features]
-
-    def _target(self) -> np.ndarray:
-        return self._run.dataset.column(self._picture.target)
-
-    def _example_xy(self, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Where each example is drawn (its place moves with the model only for FIT/SCORES)."""
-        kind, features = self._picture.kind, self._features()
-        if kind is PictureKind.FIT:
-            return self._fit_xy(point)
-        if kind is PictureKind.SCORES:
-            return self._picture.scores(point, features), self._target()
-        if kind is PictureKind.BOUNDARY:
-            return features[0], features[1]
-        if kind is PictureKind.POINTS and not features:
-            return np.arange(len(self._target()), dtype=float), self._target()
-        return features[0], self._target()
-
-    def _fit_xy(self, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        target = self._target()
-        predicted = self._picture.predictions(point, self._features())
-        return target, np.broadcast_to(predicted, target.shape)
-
-    def _set_static_points(self) -> None:
-        picture = self._picture
-        first = self._trajectory.points[0] if len(self._trajectory) else None
-        if first is None and picture.kind in (PictureKind.FIT, PictureKind.SCORES):
-            first = np.asarray(self._run.config.start, dtype=float)
-        if picture.classes is None:
+    def _set_static_points(self, shown: _Shown) -> None:
+        trajectory = shown.trajectory
+        # Before the first row arrives, FIT and SCORES place the examples with the start.
+        first = (
+            trajectory.points[0] if len(trajectory) else np.asarray(shown.run.config.start, float)
+        )
+        if shown.picture.classes is None:
             self._point_style = {"brush": pg.mkBrush(CLASS_COLOURS[0]), "symbol": "o"}
         else:
-            upper = self._target() == picture.classes[1]
+            upper = np.equal(shown.target(), shown.classes()[1])
             self._point_style = {
                 "brush": [pg.mkBrush(CLASS_COLOURS[int(u)]) for u in upper],
                 "symbol": [CLASS_SYMBOLS[int(u)] for u in upper],
             }
-        self._move_points(first)
+        self._move_points(shown, first)
 
-    def _move_points(self, point: np.ndarray | None) -> None:
-        self.points.setData(*self._example_xy(point), **self._point_style)
+    def _move_points(self, shown: _Shown, point: np.ndarray) -> None:
+        self.points.setData(*_example_xy(shown, point), **self._point_style)
 
-    def _view_rect(self) -> QRectF:
+    def _view_rect(self, kind: PictureKind) -> QRectF:
         """The data with a margin; for FIT the same range across and up, for SCORES +-8."""
         x, y = self.points.getData()
-        kind = self._picture.kind
         if kind is PictureKind.FIT:
             x = y = np.concatenate([x, y])
         elif kind is PictureKind.SCORES:
             x = np.array([-8.0, 8.0])
         return _padded_rect(x, y, 0.08)
 
-    def _draw_model(self, point: np.ndarray) -> None:
-        picture, kind = self._picture, self._picture.kind
+    def _draw_model(self, shown: _Shown, point: np.ndarray) -> None:
+        picture, kind = shown.picture, shown.picture.kind
         rect = self._visible_rect()
         if kind is PictureKind.CURVE:
             xs = np.linspace(rect.left(), rect.right(), CURVE_SAMPLES)
             self.model.setData(xs, picture.predictions(point, [xs]))
         elif kind in (PictureKind.SIGMOID, PictureKind.SCORES):
             xs = np.linspace(rect.left(), rect.right(), CURVE_SAMPLES)
-            lo, hi = picture.classes
+            lo, hi = shown.classes()
             if kind is PictureKind.SIGMOID:
                 p = picture.probabilities(point, [xs])
             else:
                 p = 1.0 / (1.0 + np.exp(-np.clip(xs, -700, 700)))
             self.model.setData(xs, lo + p * (hi - lo))
         elif kind is PictureKind.BOUNDARY:
-            self._draw_boundary(point, rect)
+            self._draw_boundary(picture, point, rect)
 
     def _visible_rect(self) -> QRectF:
         (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
         return QRectF(x0, y0, x1 - x0, y1 - y0)
 
-    def _draw_boundary(self, point: np.ndarray, rect: QRectF) -> None:
+    def _draw_boundary(self, picture: ModelPicture, point: np.ndarray, rect: QRectF) -> None:
         xs = np.linspace(rect.left(), rect.right(), GRID)
         ys = np.linspace(rect.top(), rect.bottom(), GRID)
         gx, gy = np.meshgrid(xs, ys, indexing="ij")
-        scores = self._picture.scores(point, [gx, gy])
+        scores = picture.scores(point, [gx, gy])
         with np.errstate(over="ignore"):
             probability = 1.0 / (1.0 + np.exp(-scores))
         self.shading.setImage(probability, levels=(0.0, 1.0), autoLevels=False)
         self.shading.setRect(rect)
         self.boundary.setData(np.nan_to_num(scores, nan=0.0))
 
-    def _caption(self, index: int, batch_size: int) -> str:
-        picture = self._picture
-        kind = picture.kind
-        what = {
-            PictureKind.CURVE: "Blue line: the model's prediction.",
-            PictureKind.FIT: "Each point is one example: its true value across, the model's "
-            "prediction up; a perfect model puts every point on the dashed line.",
-            PictureKind.SIGMOID: "Blue curve: the model's probability of the upper label.",
-            PictureKind.SCORES: "Across: the model's score of each example; blue curve: the "
-            "probability of the upper label.",
-            PictureKind.BOUNDARY: "Black line: the decision boundary (probability 0.5); the "
-            "shading is the probability of each label.",
-            PictureKind.POINTS: "The loss is not squared error or a two-label loss, so no model "
-            "curve is drawn.",
-        }[kind]
-        if picture.classes is not None:
-            lo, hi = (f"{v:g}" for v in picture.classes)
-            what += f" Blue circles: {picture.target} = {lo}; orange triangles: {hi}."
-        if not self._run.schedule.shuffled:
-            batch = f"Batch gradient descent: every update uses all {batch_size:,} examples."
-        elif batch_size == 1:
-            batch = "Circled in red: the one example the next update uses."
-        else:
-            batch = f"Circled in red: the {batch_size:,} examples the next update uses."
-        return f"Update {index:,}. {what} {batch}"
+
+def _example_xy(shown: _Shown, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each example is drawn (its place moves with the model only for FIT/SCORES)."""
+    kind, features = shown.picture.kind, shown.features()
+    if kind is PictureKind.FIT:
+        target = shown.target()
+        predicted = shown.picture.predictions(point, features)
+        return target, np.broadcast_to(predicted, target.shape)
+    if kind is PictureKind.SCORES:
+        return shown.picture.scores(point, features), shown.target()
+    if kind is PictureKind.BOUNDARY:
+        return features[0], features[1]
+    if kind is PictureKind.POINTS and not features:
+        return np.arange(len(shown.target()), dtype=float), shown.target()
+    return features[0], shown.target()
+
+
+def _caption(shown: _Shown, index: int, batch_size: int) -> str:
+    picture = shown.picture
+    kind = picture.kind
+    what = {
+        PictureKind.CURVE: "Blue line: the model's prediction.",
+        PictureKind.FIT: "Each point is one example: its true value across, the model's "
+        "prediction up; a perfect model puts every point on the dashed line.",
+        PictureKind.SIGMOID: "Blue curve: the model's probability of the upper label.",
+        PictureKind.SCORES: "Across: the model's score of each example; blue curve: the "
+        "probability of the upper label.",
+        PictureKind.BOUNDARY: "Black line: the decision boundary (probability 0.5); the "
+        "shading is the probability of each label.",
+        PictureKind.POINTS: "The loss is not squared error or a two-label loss, so no model "
+        "curve is drawn.",
+    }[kind]
+    if picture.classes is not None:
+        lo, hi = (f"{v:g}" for v in picture.classes)
+        what += f" Blue circles: {picture.target} = {lo}; orange triangles: {hi}."
+    if not shown.run.schedule.shuffled:
+        batch = f"Batch gradient descent: every update uses all {batch_size:,} examples."
+    elif batch_size == 1:
+        batch = "Circled in red: the one example the next update uses."
+    else:
+        batch = f"Circled in red: the {batch_size:,} examples the next update uses."
+    return f"Update {index:,}. {what} {batch}"
 
 
 def _axis_labels(picture: ModelPicture) -> tuple[str, str]:
@@ -244,7 +265,7 @@ def _axis_labels(picture: ModelPicture) -> tuple[str, str]:
         return features[0], features[1]
     if kind is PictureKind.POINTS and not features:
         return "example", target
-    if kind is PictureKind.SIGMOID:
+    if kind is PictureKind.SIGMOID and picture.classes is not None:
         return features[0], f"{target}  (curve: P({target} = {picture.classes[1]:g}))"
     return features[0], target
 

@@ -7,7 +7,7 @@ there); this widget only lays them out as rich text, numbers in a fixed-width fo
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
@@ -16,6 +16,9 @@ from gdexplorer.core.explain.example import WorkedExample, as_text, explain, sec
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
 from gdexplorer.ui.views.data_inspector import batch_html, batch_text
+
+if TYPE_CHECKING:
+    from gdexplorer.core.run_protocol import DescentRun
 
 PLACEHOLDER = (
     "Press Run, then step through the iterations: each one is worked out here with its "
@@ -34,12 +37,12 @@ class Inspector(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
-        self._run: Any = None
+        self._run: DescentRun | None = None
         self._trajectory: Trajectory | None = None
         self.example: WorkedExample | None = None
         self.clear_run()
 
-    def show_run(self, run: Any, trajectory: Trajectory) -> None:
+    def show_run(self, run: DescentRun, trajectory: Trajectory) -> None:
         """A new run (rows may still be arriving); shows nothing until :meth:`show_iteration`."""
         self._run, self._trajectory = run, trajectory
         self.example = None

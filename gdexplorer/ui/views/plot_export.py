@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtWidgets import QWidget
@@ -51,7 +52,11 @@ def save_widget_png(widget: QWidget, path: str | os.PathLike) -> Path:
     if not widget.grab().save(buffer, "PNG"):
         raise ExportError(f"cannot save {target}: encoding the image failed")
     image = bytes(buffer.data().data())
-    return write_files([(target, lambda handle: handle.write(image))])[0]
+
+    def write_image(handle: BinaryIO) -> None:
+        handle.write(image)
+
+    return write_files([(target, write_image)])[0]
 
 
 def drop_offscreen_chatter(_mode, _context, message: str) -> None:

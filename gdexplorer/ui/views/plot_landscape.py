@@ -77,8 +77,7 @@ class ContourLayer:
         for position, text in sorted(ticks.items(), reverse=True):  # keep the upper of a crowd
             if not kept or kept[-1][0] - position > 0.06 * (high - low):
                 kept.append((position, text))
-        ticks = sorted(kept)
-        axis.setTicks([ticks, []])
+        axis.setTicks([sorted(kept), []])
 
     def set_visible(self, visible: bool) -> None:
         """Show in 2-D, hide (and give the colour bar's room back) in 1-D."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -170,10 +171,12 @@ class ControlsForm(QWidget):
         start = self.start_fields.values()
         learning_rate = self.learning_rate.value()
         variant = self.variant()
-        tolerances = (self.tol_grad.value(), self.tol_step.value())
-        if objective is None or start is None or learning_rate is None or None in tolerances:
+        tol_grad, tol_step = self.tol_grad.value(), self.tol_step.value()
+        if objective is None or start is None or learning_rate is None:
             return None
-        overrides = {}
+        if tol_grad is None or tol_step is None:
+            return None
+        overrides: dict[str, Any] = {}
         for name, default in variant.defaults.items():
             value = self.hyperparameters[name].value()
             if value is None:
@@ -191,8 +194,8 @@ class ControlsForm(QWidget):
             variant=variant.name,
             learning_rate=learning_rate,
             iterations=self.iterations.value(),
-            tol_grad=tolerances[0],
-            tol_step=tolerances[1],
+            tol_grad=tol_grad,
+            tol_step=tol_step,
             gradient=gradient,
             h=DEFAULT_H if h is None else h,
             maximize=self.maximize.isChecked(),
@@ -269,8 +272,8 @@ class ControlsForm(QWidget):
             self._preset = preset
             self.preset_hint.setText(preset.shows if preset else "")
             self.preset_hint.setVisible(preset is not None)
-            name = preset.name if preset is not None else None
-            self.preset_combo.setCurrentIndex(max(self.preset_combo.findData(name), 0))
+            preset_name = preset.name if preset is not None else None
+            self.preset_combo.setCurrentIndex(max(self.preset_combo.findData(preset_name), 0))
             self._shown = None
             if data:
                 self.data_section.set_config(config)
@@ -314,8 +317,8 @@ class ControlsForm(QWidget):
             ShownFunction(
                 objective=objective,
                 start=self.start_fields.values(),
-                plot_range=preset.plot_range if applies else None,
-                minima=preset.minima if applies else _best_fit(objective),
+                plot_range=preset.plot_range if applies and preset is not None else None,
+                minima=preset.minima if applies and preset is not None else _best_fit(objective),
             )
         )
 

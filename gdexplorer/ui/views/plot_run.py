@@ -47,6 +47,14 @@ class RunDrawing:
     _start: np.ndarray
     _follow: bool
 
+    if TYPE_CHECKING:  # provided by the host (PlotView)
+
+        def _place_legend(self) -> None: ...
+
+        def _grow_view(self, plane_points: np.ndarray) -> None: ...
+
+        def _schedule_redraw(self) -> None: ...
+
     def _init_run(self) -> None:
         """No run yet: the state :meth:`show_run` fills."""
         self._trajectory: Trajectory | None = None
@@ -105,6 +113,7 @@ class RunDrawing:
 
     def _plane_rows(self, rows: slice | np.ndarray) -> np.ndarray:
         """Trajectory rows -> plotted coordinates, reading only those rows (runs can be long)."""
+        assert self._trajectory is not None  # only called while a run is shown
         table = self._trajectory.rows[rows]
         if len(self._axes) == 2:
             return table[:, [self._point_columns[a] for a in self._axes]]
@@ -124,12 +133,14 @@ class RunDrawing:
         if self._path_length.key != key or len(self._path_length) != self._drawn_rows:
             (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
             self._path_length.reset(key, (abs(x1 - x0) or 1.0, abs(y1 - y0) or 1.0))
+            assert self._trajectory is not None  # only called while a run is shown
             fresh = self._plane_rows(slice(0, len(self._trajectory)))
         self._path_length.extend(fresh)
 
     # -- drawing -------------------------------------------------------------------------
 
     def _draw_path(self) -> None:
+        assert self._trajectory is not None  # only called while a run is shown
         count = len(self._trajectory)
         if len(self._path_length) != count:
             self._path_length.reset()

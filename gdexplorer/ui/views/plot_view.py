@@ -133,7 +133,7 @@ class PlotView(RunDrawing, QWidget):
         d = objective.dimension
         self._start = np.asarray(start, dtype=float).reshape(d)
         self._minima = np.asarray(minima, dtype=float).reshape(-1, d)
-        self._plot_range = tuple(map(tuple, plot_range)) if plot_range is not None else None
+        self._plot_range = _as_range(plot_range) if plot_range is not None else None
         self._axes = (0,) if d == 1 else (0, 1)
         self.header.set_variables(self._variables if d >= 3 else (), self._axes)
         self.header.equal_scales.setVisible(d >= 2)
@@ -176,17 +176,23 @@ class PlotView(RunDrawing, QWidget):
 
     # -- geometry ------------------------------------------------------------------------
 
+    def _plane_pair(self) -> tuple[int, int]:
+        """The two plotted coordinates of a contour or slice."""
+        return self._axes[0], self._axes[1]
+
     def _to_plane(self, points: np.ndarray) -> np.ndarray:
         """Full points (start, minima) -> the plotted two columns (for 1-D: x and f)."""
         points = np.asarray(points, dtype=float)
         if len(self._axes) == 2:
             return points[:, list(self._axes)]
+        assert self._objective is not None  # a function is shown before any point is placed
         return np.column_stack([points[:, 0], evaluate(self._objective, points)])
 
     def _wanted_range(self) -> Range:
         """Start, path and minima with room around, in plotted coordinates."""
         trajectory = self._trajectory
         points = trajectory.rows[:, self._point_columns] if trajectory is not None else ()
+        assert self._objective is not None  # a function is shown before the view is framed
         return initial_view(
             self._objective, self._axes, self._start, points, self._minima, self._plot_range
         )
@@ -206,7 +212,7 @@ class PlotView(RunDrawing, QWidget):
 
     def _grow_view(self, plane_points: np.ndarray) -> None:
         """Widen the view to include ``plane_points`` (never shrink, never beyond the cap)."""
-        current = tuple(tuple(r) for r in self.view_box.viewRange())
+        current = _as_range(self.view_box.viewRange())
         wanted = grown_range(current, plane_points, self._first_span, MAX_ZOOM_OUT)
         if wanted != current:
             self.view_box.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
@@ -239,7 +245,7 @@ class PlotView(RunDrawing, QWidget):
             self.curve.set_landscape(sample_curve(objective, (x0 - mx, x1 + mx)))
         else:
             grid = sample_grid(
-                objective, (x0 - mx, x1 + mx), (y0 - my, y1 + my), self._axes, through
+                objective, (x0 - mx, x1 + mx), (y0 - my, y1 + my), self._plane_pair(), through
             )
             self.contour.set_landscape(grid, ((x0, x1), (y0, y1)))
             self.header.set_slice(self._variables, self._axes, through)
@@ -334,3 +340,9 @@ class PlotView(RunDrawing, QWidget):
         saved, self._plot_range = self._plot_range, None
         self._reset_view()
         self._plot_range = saved
+
+
+def _as_range(pairs) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((x0, x1), (y0, y1)) as floats, from any pair of pairs (lists from pyqtgraph or JSON)."""
+    (x0, x1), (y0, y1) = pairs
+    return (float(x0), float(x1)), (float(y0), float(y1))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
@@ -71,6 +73,23 @@ def test_slow_play_moves_one_row_at_a_time(qtbot, bar):
     bar.play_action.trigger()
     assert not bar.is_playing()
     assert seen[:3] == [1, 2, 3]
+
+
+def test_slow_play_shows_every_row_even_after_a_late_tick(bar):
+    """A tick 0.3 s late at 20 rows/s would have skipped 6 rows: slow play moves one."""
+    bar.set_count(100)
+    bar.go_first()
+    bar.set_speed(20)
+    bar.play_action.trigger()
+    bar._timer.stop()  # drive the ticks by hand
+    time.sleep(0.3)
+    bar._on_tick()
+    assert bar.index() == 1
+    bar.set_speed(10_000)  # fast play still keeps to the clock, skipping rows
+    time.sleep(0.05)
+    bar._on_tick()
+    assert bar.index() > 2
+    bar.play_action.trigger()
 
 
 def test_play_at_the_end_starts_again_from_the_first_row(bar):

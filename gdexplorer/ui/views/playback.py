@@ -276,11 +276,16 @@ class PlaybackBar(QWidget):
 
     @Slot()
     def _on_tick(self) -> None:
-        """Advance by speed x elapsed time, so fast speeds skip rows instead of lagging."""
+        """Advance by speed x elapsed time, so fast speeds skip rows instead of lagging; at
+        speeds of one row per tick or slower, every row is shown, even after a late tick (a busy
+        machine must not make a student miss the step being watched)."""
         elapsed = self._clock.restart() / 1000.0
-        self._carry += self.speed() * elapsed
-        advance = int(self._carry)
-        self._carry -= advance
+        if self._interval_ms() > FRAME_MS:
+            advance, self._carry = 1, 0.0
+        else:
+            self._carry += self.speed() * elapsed
+            advance = int(self._carry)
+            self._carry -= advance
         if advance:
             self.set_index(self._index + advance)
         if self._index >= self._count - 1:

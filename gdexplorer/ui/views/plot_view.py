@@ -133,7 +133,7 @@ class PlotView(RunDrawing, QWidget):
         d = objective.dimension
         self._start = np.asarray(start, dtype=float).reshape(d)
         self._minima = np.asarray(minima, dtype=float).reshape(-1, d)
-        self._plot_range = _as_range(plot_range) if plot_range is not None else None
+        self._plot_range = _as_pairs(plot_range) if plot_range is not None else None
         self._axes = (0,) if d == 1 else (0, 1)
         self.header.set_variables(self._variables if d >= 3 else (), self._axes)
         self.header.equal_scales.setVisible(d >= 2)
@@ -343,6 +343,11 @@ class PlotView(RunDrawing, QWidget):
 
 
 def _as_range(pairs) -> tuple[tuple[float, float], tuple[float, float]]:
-    """((x0, x1), (y0, y1)) as floats, from any pair of pairs (lists from pyqtgraph or JSON)."""
+    """A view's ((x0, x1), (y0, y1)) as floats (pyqtgraph gives lists)."""
     (x0, x1), (y0, y1) = pairs
     return (float(x0), float(x1)), (float(y0), float(y1))
+
+
+def _as_pairs(pairs) -> Range:
+    """A preset's (low, high) per variable, as floats (JSON gives lists; one per variable)."""
+    return tuple((float(low), float(high)) for low, high in pairs)

@@ -108,7 +108,9 @@ def test_a_lane_is_described_by_its_rate_its_end_and_why() -> None:
     assert text.endswith(f"converged after {n:,} iterations")
     diverged = int(np.flatnonzero(result.diverged)[0])
     n = int(result.iterations[diverged])
-    assert describe_lane(result, diverged).endswith(f": diverged at iteration {n + 1:,}")
+    assert describe_lane(result, diverged).endswith(
+        f": diverged after {n:,} iterations (the next update failed)"
+    )
 
 
 def test_the_sweep_axis_is_log_when_final_f_spans_decades() -> None:

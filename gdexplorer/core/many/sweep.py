@@ -108,8 +108,9 @@ def describe_lane(result: SweepResult, lane: int) -> str:
     reason = result.reasons[lane]
     n = int(result.iterations[lane])
     if result.diverged[lane]:
+        # as the single run says it: n is the last row there is, the next update failed
         verb = "diverged" if reason.value == "diverged" else "left f's domain"
-        return f"lr = {rate:.4g}: {verb} at iteration {n + 1:,}"
+        return f"lr = {rate:.4g}: {verb} after {n:,} iterations (the next update failed)"
     state = "converged" if result.converged[lane] else "stopped at the limit"
     final = result.final_values[lane]
     return f"lr = {rate:.4g}: final f = {final:.6g}, {state} after {n:,} iterations"

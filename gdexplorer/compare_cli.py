@@ -129,7 +129,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     """Refuse unusable output names now, before a long computation."""
     check_output_name(args.output)
     if args.png is not None:
-        from gdexplorer.ui.views.plot_export import png_target
+        from gdexplorer.core.files.safe_write import png_target
 
         args.png = str(png_target(args.png))  # ".png" added when the name has no extension
 
@@ -291,7 +291,8 @@ def _save_png(widget_class, show, result, path: str | os.PathLike) -> Path:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
-    from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, png_target
+    from gdexplorer.core.files.safe_write import png_target
+    from gdexplorer.ui.views.plot_export import drop_offscreen_chatter
 
     target = png_target(path)
     app = QApplication.instance() or QApplication([])

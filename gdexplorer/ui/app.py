@@ -19,12 +19,13 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.files.kinds import FileKind, KnownFile
+from gdexplorer.core.files.safe_write import png_target
 from gdexplorer.ui.compare.dock import RUNS_TAB
 from gdexplorer.ui.error_guard import install_error_guard
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
 from gdexplorer.ui.threads.garbage import MainThreadCollector
-from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, png_target, save_widget_png
+from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, save_widget_png
 
 EXIT_USAGE = 2
 GIL_SWITCH_SECONDS = 0.0005

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gdexplorer.core.budgets import JSON_FILE_LIMIT
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import ExportError
 from gdexplorer.core.many.runs_io import RUNS_FORMAT
 
-MAX_JSON_BYTES = 16 * 1024 * 1024
+MAX_JSON_BYTES = JSON_FILE_LIMIT
 """A settings or runs JSON is a few kilobytes; a larger file is refused before it is parsed."""
 HEADER_BYTES = 64 * 1024
 """A CSV's kind is told by its header, which fits in this many bytes."""

@@ -63,6 +63,24 @@ def with_default_suffix(path: str, suffix: str) -> str:
     return path if not name.strip() or Path(name).suffix else path + suffix
 
 
+def png_target(path: str | os.PathLike) -> Path:
+    """Where a PNG export of ``path`` goes: ``.png`` added when the name has no extension.
+
+    ExportError (one line) for an empty name, a folder, or what :func:`checked_target` refuses,
+    so a caller can check before a long computation.
+    """
+    if not str(path).strip():
+        raise ExportError("give a file name for the PNG, such as plot.png")
+    if Path(path).is_dir():
+        raise ExportError(f"cannot save {path}: it is a folder; give a file name such as "
+                          f"{Path(path) / 'plot.png'}")  # fmt: skip
+    target = Path(with_default_suffix(str(path), ".png"))
+    if target.is_dir():
+        raise ExportError(f"cannot save {target}: it is a folder")
+    checked_target(target)
+    return target
+
+
 def paired_targets(path: str | os.PathLike) -> tuple[Path, Path]:
     """A table's path and its settings JSON beside it (``<name>.json``), both checked.
 

@@ -11,31 +11,7 @@ from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtWidgets import QWidget
 
 from gdexplorer.core.errors import ExportError
-from gdexplorer.core.files.safe_write import checked_target, write_files
-
-
-def png_target(path: str | os.PathLike) -> Path:
-    """Where a PNG export of ``path`` goes: ``.png`` added when the name has no extension.
-
-    ExportError (one line) for an empty name, a folder, or a folder that does not exist, so a
-    caller can check before a long computation.
-    """
-    target = Path(path)
-    if not str(path).strip():
-        raise ExportError("give a file name for the PNG, such as plot.png")
-    if target.is_dir():
-        raise ExportError(f"cannot save {target}: it is a folder; give a file name such as "
-                          f"{target / 'plot.png'}")  # fmt: skip
-    if not target.suffix:
-        target = target.with_name(f"{target.name}.png")
-        if target.is_dir():
-            raise ExportError(f"cannot save {target}: it is a folder")
-    if target.exists() and not target.is_file():
-        raise ExportError(f"cannot save {target}: it exists and is not a regular file")
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise ExportError(f"cannot save {target}: the folder {directory} does not exist")
-    return target
+from gdexplorer.core.files.safe_write import checked_target, png_target, write_files
 
 
 def save_widget_png(widget: QWidget, path: str | os.PathLike) -> Path:

@@ -105,3 +105,14 @@ def visible_pairs(
     if len(window) <= limit:
         return np.arange(first, last + 1, dtype=float), window
     return peak_pairs(window, first, int(np.ceil(len(window) / (limit // 2))))
+
+
+def computed_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` and ``y`` without the pairs whose ``y`` is NaN (a value not computed: a run on big
+    data records the full-data loss only every few updates). A line through the remaining
+    points joins them; NaN gaps would leave isolated points that draw nothing."""
+    missing = np.isnan(y)
+    if not missing.any():
+        return x, y
+    keep = ~missing
+    return x[keep], y[keep]

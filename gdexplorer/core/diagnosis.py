@@ -106,7 +106,14 @@ class RunTail:
             return
         values = rows[:, self.dimension]  # a strided view: no copy, no multiplication
         lowest = int(np.argmin(values) if self.sign > 0 else np.argmax(values))
-        if self.sign * values[lowest] < self.best_value:
+        if np.isnan(values[lowest]):  # rows whose f was not computed (a run on big data)
+            computed = np.flatnonzero(~np.isnan(values))
+            if len(computed) == 0:
+                lowest = -1
+            else:
+                pick = np.argmin if self.sign > 0 else np.argmax
+                lowest = int(computed[pick(values[computed])])
+        if lowest >= 0 and self.sign * values[lowest] < self.best_value:
             self.best_value = self.sign * float(values[lowest])
             self.best_index = self.count + lowest
             self.best_point = rows[lowest, : self.dimension].copy()

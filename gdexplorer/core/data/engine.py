@@ -24,12 +24,15 @@ Stopping: ``tol_grad`` applies to the full-data gradient at every update, ``tol_
 step; a non-finite point, loss or gradient stops the run, keeping every finite row before it.
 
 Cost: the full-data loss and gradient are evaluated after each chunk of updates, for all its
-rows at once. For a loss that is a polynomial in the parameters (squared error of a linear
-model) that is independent of the number of examples (see
-:mod:`gdexplorer.core.data.objective`): an epoch of 100,000 examples in batches of 64 takes
-well under 0.1 s (``tests/benchmarks/bench_data.py``). For other losses (logistic regression)
-it is a pass over every example per update, 3 to 7 s for that epoch: fine for data sets of
-thousands of examples, slow for 100,000.
+checkpoint rows at once. For a loss that is a polynomial in the parameters (squared error of a
+linear model) that is independent of the number of examples (see
+:mod:`gdexplorer.core.data.objective`), so every row is a checkpoint: an epoch of 100,000
+examples in batches of 64 takes well under 0.1 s (``tests/benchmarks/bench_data.py``). For other
+losses (logistic regression) a full-data evaluation is a pass over every example, as costly as
+hundreds of mini-batch updates: :func:`loss_interval` then spaces the checkpoints so that they
+cost at most about a fifth of the updates' time, and every epoch's last update and the run's
+last row are checkpoints too. Between checkpoints ``f`` and ``full_loss`` are NaN ("not
+computed", never a made-up number) and the gradient tolerance is checked at the checkpoints.
 """
 
 from __future__ import annotations
@@ -61,6 +64,29 @@ from gdexplorer.core.run_loop import (
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
 EXTRA_COLUMNS = ("epoch", "batch_loss", "full_loss")
+FULL_PASS_SHARE = 0.2
+"""The share of an update's time the full-data checkpoints may add, at most (about)."""
+UPDATE_OVERHEAD_EXAMPLES = 1500
+"""One update's fixed cost (Python calls, gathering the batch), in the time numpy takes to
+evaluate the loss and gradient of one example: measured with ``bench_data.py`` (about 40 µs
+against 25 ns)."""
+
+
+def loss_interval(n_examples: int, batch_size: int | None, polynomial: bool) -> int:
+    """Updates between two full-data evaluations (1: every update).
+
+    A polynomial loss costs the same for any number of examples: every update. Otherwise one
+    pass over ``n`` examples costs about ``n / (UPDATE_OVERHEAD_EXAMPLES + batch)`` updates, and
+    the interval makes the passes cost at most ``FULL_PASS_SHARE`` of the updates' time.
+    Deterministic (not timed), so the same settings record the same rows on every machine.
+    """
+    if polynomial:
+        return 1
+    batch = batch_size or n_examples
+    updates_per_pass = n_examples / (UPDATE_OVERHEAD_EXAMPLES + batch)
+    return max(1, math.ceil(updates_per_pass / FULL_PASS_SHARE))
+
+
 CHUNKING = Chunking(first=16, largest=1 << 14)
 """Updates on data cost more than the fused loop's: smaller chunks, sized to last 1–4 ms."""
 
@@ -142,6 +168,7 @@ class DataRun:
         epochs = self.config.epochs
         limit = epochs * self.schedule.updates_per_epoch if epochs else self.config.iterations
         self.total_updates = min(self.config.iterations, limit)
+        self.loss_interval = loss_interval(n, self.config.batch_size, self.objective.is_polynomial)
         self.first_row = self._first_row()
         self.outcome: Outcome | None = None
 
@@ -287,31 +314,46 @@ class _Loop:
                 self.point, self.grad, self.state, self.batch_loss = point, grad, state, loss
                 count += 1
             rows = rows[:count]
-            kept, late_reason = self._full_data_checks(rows)
+            kept, late_reason = self._full_data_checks(rows, last_is_final=reason is not None)
         self.done += kept
         return rows[:kept], late_reason or reason
 
-    def _full_data_checks(self, rows: np.ndarray) -> tuple[int, StopReason | None]:
-        """Fill f and full_loss; the number of rows to keep and the stop reason they give."""
+    def checkpoints(self, count: int, last_is_final: bool) -> np.ndarray:
+        """Which of the next ``count`` rows get the full-data loss (a boolean mask)."""
+        run = self.run
+        updates = self.done + 1 + np.arange(count)
+        mask = (updates % run.loss_interval == 0) | (updates >= run.total_updates)
+        mask |= updates % run.schedule.updates_per_epoch == 0
+        if last_is_final and count:
+            mask[-1] = True
+        return mask
+
+    def _full_data_checks(
+        self, rows: np.ndarray, last_is_final: bool = False
+    ) -> tuple[int, StopReason | None]:
+        """Fill f and full_loss at the checkpoints (NaN elsewhere); the number of rows to keep
+        and the stop reason they give."""
         run, cfg = self.run, self.run.config
         d = run.objective.dimension
-        points = rows[:, :d]
+        marked = np.flatnonzero(self.checkpoints(len(rows), last_is_final))
+        points = rows[marked, :d]
         if cfg.tol_grad > 0:
             values, gradients = run.objective.value_and_gradient(points)
         else:
             values = run.objective.value(points)
-        rows[:, d] = values
-        rows[:, -1] = values
+        rows[:, d] = rows[:, -1] = math.nan
+        rows[marked, d] = values
+        rows[marked, -1] = values
         events = []
         bad = ~(np.abs(values) < DIVERGENCE_LIMIT)
         if bad.any():
-            j = int(np.argmax(bad))
-            reason = StopReason.UNDEFINED if np.isnan(values[j]) else StopReason.DIVERGED
+            j = int(marked[np.argmax(bad)])
+            reason = StopReason.UNDEFINED if np.isnan(rows[j, d]) else StopReason.DIVERGED
             events.append((j, reason))
-        if cfg.tol_grad > 0 and len(rows):
+        if cfg.tol_grad > 0 and len(marked):
             small = np.linalg.norm(gradients, axis=1) < cfg.tol_grad
             if small.any():
-                events.append((int(np.argmax(small)) + 1, StopReason.GRADIENT_SMALL))
+                events.append((int(marked[np.argmax(small)]) + 1, StopReason.GRADIENT_SMALL))
         if cfg.tol_step > 0 and len(rows):
             small = np.linalg.norm(rows[:, 2 * d + 1 : 3 * d + 1], axis=1) < cfg.tol_step
             if small.any():

@@ -247,7 +247,7 @@ def sections(example: WorkedExample) -> tuple[Section, ...]:
     derivative = "f′" if len(example.variables) == 1 else "∇f"
     lines = [
         (f"x{sub}", format_vector(example.point)),
-        (f"f(x{sub})", format_number(example.value)),
+        (f"f(x{sub})", value_text(example.value)),
         (f"{derivative}(x{sub})", format_vector(example.gradient)),
     ]
     if example.arrived_step is not None:
@@ -298,7 +298,7 @@ def _update_sections(example: WorkedExample, update: Update) -> list[Section]:
     lines.append(("", f"x{nxt} = x{now} + step{nxt}"))
     lines.append(("", f"   = {point} + {_summand(update.step)}"))
     lines.append(("", f"   = {format_vector(update.next_point)}"))
-    lines.append(("", f"f(x{nxt}) = {format_number(update.next_value)}"))
+    lines.append(("", f"f(x{nxt}) = {value_text(update.next_value)}"))
     out = [Section(f"Update {k:,} → {k + 1:,}", tuple(lines))]
     out.append(_state_section(update, nxt))
     return out
@@ -340,3 +340,11 @@ def as_text(example: WorkedExample) -> str:
         for label, text in section.lines:
             out.append(f"  {label}: {text}" if label else f"  {text}")
     return "\n".join(out)
+
+
+NOT_COMPUTED = "not computed here (on big data the full-data loss is recorded every few updates)"
+
+
+def value_text(value: float) -> str:
+    """f as a number, or why it is missing: a run on big data leaves NaN between checkpoints."""
+    return NOT_COMPUTED if np.isnan(value) else format_number(value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -136,7 +137,7 @@ def cell_text(run: RunRecord, column: str) -> str:
     if column == "Final point":
         return "(" + ", ".join(f"{v:.6g}" for v in run.trajectory.points[-1]) + ")"
     if column == "Final f":
-        return "— diverged" if _failed(run) else f"{run.trajectory.values[-1]:.6g}"
+        return "— diverged" if _failed(run) else f"{_final_value(run):.6g}"
     return _seconds_text(run.seconds)
 
 
@@ -148,7 +149,7 @@ def sort_value(run: RunRecord, column: str) -> float | str:
         return float(run.outcome.iterations if run.outcome else run.trajectory.iterations)
     if column == "Final f":
         failed = _failed(run) or len(run.trajectory) == 0
-        return math.inf if failed else float(run.trajectory.values[-1])
+        return math.inf if failed else _final_value(run)
     if column == "Time":
         return math.inf if run.seconds is None else float(run.seconds)
     return cell_text(run, column)
@@ -211,3 +212,10 @@ class RunsTable(QWidget):
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
             self.run_selected.emit(self.proxy.mapToSource(current).row())
+
+
+def _final_value(run: RunRecord) -> float:
+    """The last f computed (a run on big data records it only every few updates)."""
+    values = run.trajectory.values
+    computed = values[~np.isnan(values)]
+    return float(computed[-1]) if len(computed) else math.nan

@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from gdexplorer.core.axis_scale import Extent
-from gdexplorer.core.decimate import PeakSeries, visible_pairs
+from gdexplorer.core.decimate import PeakSeries, computed_pairs, visible_pairs
 from gdexplorer.ui import style
 
 
@@ -26,7 +26,7 @@ class Curve:
         else:
             self.peaks.update(values)  # stay current for when the view zooms out again
             x, y = visible_pairs(values, *window)
-        self.item.setData(x, y)
+        self.item.setData(*computed_pairs(x, y))
 
     def clear(self) -> None:
         self.peaks.clear()
@@ -80,6 +80,7 @@ class Series:
             index is None
             or values is None
             or index >= len(values)
+            or not np.isfinite(values[index])
             or (self.log and not values[index] > 0)
         ):
             self.marker.setData([], [])

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from gdexplorer.core.axis_scale import wants_log
-from gdexplorer.core.decimate import PeakSeries
+from gdexplorer.core.decimate import PeakSeries, computed_pairs
 from gdexplorer.core.run_protocol import is_data_run
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
@@ -99,7 +99,7 @@ class EpochLossView(QWidget):
         self.line.setValue(x)
         self.line.show()
         value = trajectory.values[self._index]
-        shown = value > 0 or not self._log
+        shown = bool(np.isfinite(value) and (value > 0 or not self._log))
         self.marker.setData([x] if shown else [], [value] if shown else [])
 
     def clear_run(self) -> None:
@@ -127,7 +127,7 @@ class EpochLossView(QWidget):
             self._log = log
             self.marker.setData([], [])  # a 0 on it would turn NaN on the log axis
             self.plot.setLogMode(x=False, y=log)
-        x, y = self._full.update(full)
+        x, y = computed_pairs(*self._full.update(full))
         self.full_curve.setData(x / self._per_epoch, _drawable(y, log))
         if self._shuffled:
             x, y = self._batch.update(batch)

@@ -84,3 +84,17 @@ def test_a_run_stopped_by_its_limit_ends_on_a_computed_loss(tmp_path):
     assert outcome.iterations == 333
     assert not math.isnan(trajectory.values[-1])
     assert "nan" not in outcome.message
+
+
+def test_a_sparse_run_survives_its_csv_round_trip(tmp_path):
+    from gdexplorer.core.data.export import read_data_csv, write_data_csv
+
+    config = _logistic(tmp_path / "big.csv", 20_000, 8, iterations=700)
+    trajectory, _ = run_to_end(config)
+    target = write_data_csv(trajectory, tmp_path / "run.csv", config)
+    again = read_data_csv(target, DataRun(config))
+    assert np.array_equal(np.isnan(again.values), np.isnan(trajectory.values))
+    assert np.isnan(trajectory.values).sum() > 600
+    computed = ~np.isnan(trajectory.values)
+    assert np.array_equal(again.values[computed], trajectory.values[computed])  # repr: exact
+    assert np.array_equal(again.points, trajectory.points)

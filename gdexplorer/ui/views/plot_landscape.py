@@ -11,6 +11,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from gdexplorer.core.explain.maths import format_number
+from gdexplorer.core.framing import label_position
 from gdexplorer.core.landscape import ContourScale, Landscape, contour_scale, contour_segments
 from gdexplorer.ui import style
 
@@ -121,15 +122,14 @@ class CurveLayer:
             pen=style.pen(style.TANGENT, 1.8, style.DASH), antialias=True
         )
         self.tangent.setZValue(5)
-        self.slope_text = pg.TextItem(
-            color=style.TANGENT, anchor=(-0.05, 1.15), fill=(255, 255, 255, 210)
-        )
+        self.slope_text = pg.TextItem(color=style.TANGENT, anchor=(0, 0), fill=(255, 255, 255, 210))
         self.slope_text.setZValue(30)
         plot.addItem(self.curve, ignoreBounds=True)
         plot.addItem(self.tangent, ignoreBounds=True)
         plot.addItem(self.slope_text, ignoreBounds=True)
         self.landscape: Landscape | None = None
         self.slope: float | None = None
+        self._at = (0.0, 0.0)
 
     def set_landscape(self, landscape: Landscape) -> None:
         self.landscape = landscape
@@ -144,8 +144,18 @@ class CurveLayer:
         xs = np.array([x - half_width, x + half_width])
         self.tangent.setData(xs, value + slope * (xs - x))
         self.slope_text.setText(f"slope f′(x) = {format_number(slope)}")
+        self._at = (x, value)
         self.slope_text.setPos(x, value)
         self.slope_text.show()
+
+    def place_slope_label(self, view, pixel_size: tuple[float, float]) -> None:
+        """Put the slope's label beside the tangent point, wholly inside ``view``."""
+        if self.slope is None or min(pixel_size) <= 0:
+            return
+        size = self.slope_text.boundingRect()
+        view_range = ((view[0][0], view[0][1]), (view[1][0], view[1][1]))
+        where = label_position(view_range, self._at, (size.width(), size.height()), pixel_size)
+        self.slope_text.setPos(*where)
 
     def hide_tangent(self) -> None:
         self.slope = None

@@ -16,6 +16,9 @@ from gdexplorer.core.landscape import ContourScale, Landscape, contour_scale, co
 from gdexplorer.ui import style
 
 CONTOUR_LEVELS = 12
+FLOAT32_MAX = float(np.finfo(np.float32).max) / 4
+"""Colour values are clipped to this before the image takes them as float32: a value beyond
+float32 became inf, and pyqtgraph's rescaling of inf printed overflow warnings."""
 
 Range = tuple[tuple[float, float], tuple[float, float]]
 
@@ -51,12 +54,14 @@ class ContourLayer:
         """
         scale = contour_scale(_inside(landscape, visible), CONTOUR_LEVELS)
         self.landscape, self.scale = landscape, scale
-        colours = scale.colour_values(landscape.values).astype(np.float32)
+        with np.errstate(over="ignore", invalid="ignore"):  # f beyond float32 (divergence)
+            raw = scale.colour_values(landscape.values)
+            colours = np.clip(raw, -FLOAT32_MAX, FLOAT32_MAX).astype(np.float32)
         self.image.setImage(colours, autoLevels=False)
         (x0, x1), (y0, y1) = landscape.extent
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        low, high = scale.colour_range
-        self.bar.setLevels((low, high if high > low else low + 1.0))
+        low, high = (float(np.clip(v, -FLOAT32_MAX, FLOAT32_MAX)) for v in scale.colour_range)
+        self.bar.setLevels((low, high) if high > low else (low, low + max(1.0, abs(low) * 1e-6)))
         segments = contour_segments(landscape, scale.levels)
         self.lines.setData(segments[:, 0], segments[:, 1], connect="pairs")
         self._label_bar(scale)

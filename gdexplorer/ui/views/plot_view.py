@@ -121,6 +121,8 @@ class PlotView(RunDrawing, QWidget):
         minima: Sequence[Sequence[float]] = (),
     ) -> None:
         """A new function: curve (1 variable), contour (2) or slice (3+), around ``start``."""
+        self._clear_run_items()  # first: the old run's columns do not fit the new axes
+        self._trajectory = None
         self._objective = objective
         self._variables = tuple(getattr(objective, "variables", ())) or tuple(
             f"x{i + 1}" for i in range(objective.dimension)
@@ -138,8 +140,6 @@ class PlotView(RunDrawing, QWidget):
         self.curve.set_visible(d == 1)
         self.path.set_on_curve(d == 1)
         self._place_legend()
-        self._clear_run_items()
-        self._trajectory = None
         self._reset_view()
 
     def set_start(self, start: Sequence[float]) -> None:

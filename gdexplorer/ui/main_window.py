@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self.progress = followers.RunProgress()
         self.progress.setFixedWidth(240)
         self.stage.add_view(self.progress)
+        self.stage.race_shown.connect(self.progress.show_race)
         self.statusBar().addWidget(self.status_label, 1)
         self.statusBar().addPermanentWidget(self.progress)
 
@@ -161,6 +162,7 @@ class MainWindow(QMainWindow):
         self.controller.run_rejected.connect(self._on_run_rejected)
         self.stage.streaming_changed.connect(self._on_streaming_changed)
         self.stage.run_shown.connect(self._on_run_shown)
+        self.stage.run_forgotten.connect(self._on_run_forgotten)
         self.stage.run_inspected.connect(self.inspector_follower.inspect)
         self.compare.reported.connect(self.show_status)
         self.files.reported.connect(self.show_status)
@@ -229,6 +231,10 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_run_shown(self, shown: ShownRun) -> None:
         self.files.set_shown(shown.trajectory, shown.run.config if shown.run else None)
+
+    @Slot()
+    def _on_run_forgotten(self) -> None:
+        self.show_status("A new function: press Run (Ctrl+R) to run on it")
 
     @Slot(object)
     def _on_run_finished(self, outcome: Outcome) -> None:

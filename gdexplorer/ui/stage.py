@@ -56,11 +56,15 @@ class ShownRun:
         :meth:`StageView.rows_added`).
     planned:
         The updates the run is about to stream, or None when every row is already there.
+    outcome:
+        Why a finished run stopped, when its ``run`` does not say (a run of the Compare
+        dock, recomputed only to be inspected).
     """
 
     run: DescentRun | None
     trajectory: Trajectory
     planned: int | None = None
+    outcome: Outcome | None = None
 
     @property
     def maximize(self) -> bool:
@@ -114,6 +118,13 @@ class Stage(QObject):
         The form's function is drawn on the landscape now (a ``ShownFunction``).
     run_inspected(ShownRun, int):
         During a race, the run whose iterations the inspector works out, and k.
+    race_shown(int):
+        A race is shown; the playback bar moves through this many rows.
+    run_forgotten():
+        A new function cleared the run or race of the old one from every view.
+
+    A new function on the landscape (:meth:`show_function`) clears what belonged to the old
+    one: the run or race, the inspector, the convergence plots and the progress bar.
     """
 
     run_shown = Signal(object)
@@ -121,6 +132,8 @@ class Stage(QObject):
     index_changed = Signal(int)
     function_shown = Signal(object)
     run_inspected = Signal(object, int)
+    race_shown = Signal(int)
+    run_forgotten = Signal()
 
     def __init__(
         self, playback: PlaybackBar, controller: RunController, parent: QObject | None = None
@@ -131,6 +144,8 @@ class Stage(QObject):
         self._followers: list[_Follower] = []
         self._shown: ShownRun | None = None
         self._streaming = False
+        self._racing = False
+        self._function: object | None = None  # the objective on the landscape
         self._refresh_timer = self._timer(round(1000 / STREAM_FPS), self._on_refresh_due)
         self._follow_timer = self._timer(TURN_PAUSE_MS, self._on_follow_due)
         self._slow_timer = self._timer(TURN_PAUSE_MS, self._on_slow_due)
@@ -195,26 +210,45 @@ class Stage(QObject):
         index = self.index() if keep_index else 0
         self._leave_stream()
         self._shown = None
+        self._racing = True
         self.playback.reset()
         self.playback.set_count(row_count)
         if not keep_index:
             self.playback.suggest_speed(row_count - 1)
         self.playback.set_index(index)
+        self.race_shown.emit(row_count)
 
-    def inspect(self, run: DescentRun | None, trajectory: Trajectory) -> None:
-        """During a race: work out the iterations of this run (None: its settings fail)."""
-        self.run_inspected.emit(ShownRun(run, trajectory), max(self.index(), 0))
+    def inspect(
+        self, run: DescentRun | None, trajectory: Trajectory, outcome: Outcome | None = None
+    ) -> None:
+        """During a race: work out the iterations of this run (None: its settings fail);
+        ``outcome`` says why it stopped."""
+        shown = ShownRun(run, trajectory, outcome=outcome)
+        self.run_inspected.emit(shown, max(self.index(), 0))
 
     def clear(self) -> None:
         """Nothing is shown."""
         self._leave_stream()
         self._shown = None
+        self._racing = False
         self.playback.reset()
         for follower in list(self._followers):
             follower.view.clear()
 
     def show_function(self, shown_function: object) -> None:
-        """The landscape shows a new function now; those who draw on it may redraw."""
+        """The landscape shows a new function now; those who draw on it may redraw.
+
+        A run or race of another function is cleared from every view (a running one is
+        abandoned): nothing keeps showing the old function's numbers.
+        """
+        objective = getattr(shown_function, "objective", None)
+        previous, self._function = self._function, objective
+        showing = self._shown is not None or self._racing
+        if showing and previous is not None and not same_function(previous, objective):
+            if self._streaming:
+                self.controller.abandon()
+            self.clear()
+            self.run_forgotten.emit()
         self.function_shown.emit(shown_function)
 
     # -- the stream -----------------------------------------------------------------------
@@ -224,6 +258,7 @@ class Stage(QObject):
             timer.stop()
         self.playback.reset()
         self._shown = shown
+        self._racing = False
         for follower in list(self._followers):
             follower.announced = 0
             follower.view.show_run(shown)
@@ -317,3 +352,16 @@ class Stage(QObject):
         for follower in list(self._followers):
             follower.view.show_iteration(index)
         self.index_changed.emit(index)
+
+
+def same_function(one: object, other: object) -> bool:
+    """Whether two objectives are the same function (expression, variables and data)."""
+    if one is other:
+        return True
+    if one is None or other is None:
+        return False
+    return (
+        getattr(one, "variables", None) == getattr(other, "variables", None)
+        and getattr(one, "expr", None) == getattr(other, "expr", None)
+        and getattr(one, "dataset", None) is getattr(other, "dataset", None)
+    )

@@ -8,7 +8,7 @@ from numeric import assert_close_scaled
 
 from gdexplorer.core import optimizers
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.engine import Run, record
+from gdexplorer.core.engine import Run, record, run_to_end
 from gdexplorer.core.explain.example import as_text, explain
 from gdexplorer.core.explain.maths import format_number, format_vector
 
@@ -154,3 +154,13 @@ def test_last_row_says_why_no_update_followed() -> None:
     assert "not been computed yet" in explain(run, trajectory, last).no_update_reason
     with pytest.raises(IndexError):
         explain(run, trajectory, last + 1)
+
+
+def test_a_rebuilt_run_told_its_outcome_does_not_say_it_is_still_going() -> None:
+    config = RunConfig("x^2 + 20y^2", (-4.0, 1.0), learning_rate=0.045, iterations=500)
+    trajectory, outcome = run_to_end(config)
+    rebuilt = Run(config)  # as the Compare dock makes one to inspect a finished run
+    last = len(trajectory) - 1
+    assert "still going" in explain(rebuilt, trajectory, last).no_update_reason
+    told = explain(rebuilt, trajectory, last, outcome).no_update_reason
+    assert "still going" not in told and outcome.message in told

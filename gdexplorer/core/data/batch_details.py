@@ -63,15 +63,22 @@ def batch_details(run: Any, trajectory: Trajectory, index: int) -> BatchDetails 
 
 
 def describe_batch(
-    details: BatchDetails,
+    details: BatchDetails, ended: bool = False
 ) -> tuple[str, list[tuple[str, str, str]], list[tuple[str, str]]]:
     """The title, one ``(index, loss, gradient)`` per listed example (4 digits), and the
-    summary lines ``(label, text)``: the mean, the full-data gradient."""
+    summary lines ``(label, text)``: the mean, the full-data gradient.
+
+    ``ended``: row k is the run's last, so no update used this batch; the words say so
+    instead of speaking of an update that never came."""
     k = details.update - 1
     now = subscript(k)
     size, n = len(details.indices), details.n_examples
     which = "all the examples" if size == n else f"{size:,} of {n:,} examples"
     title = f"Batch of update {details.update:,} (epoch {details.epoch:,}): {which} at x{now}"
+    use = f"the gradient update {details.update:,} uses"
+    if ended:
+        title = f"Batch drawn at x{now}, the last row: {which} (the run ended, no update used it)"
+        use = "the gradient recorded at the last row"
     examples = [
         (str(int(i)), _short(loss), _short(gradient))
         for i, loss, gradient in zip(
@@ -82,7 +89,7 @@ def describe_batch(
         examples.append(("", "", f"… and {size - MAX_LISTED:,} more"))
     summary = [
         (f"mean of {size:,}", format_vector(details.mean_gradient)),
-        ("", f"= ∇f(x{now}) above, the gradient update {details.update:,} uses"),
+        ("", f"= ∇f(x{now}) above, {use}"),
     ]
     if size < n:
         summary.append((f"all {n:,}", format_vector(details.full_gradient)))

@@ -35,6 +35,7 @@ from gdexplorer.core.optimizers import equation_names
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
 if TYPE_CHECKING:
+    from gdexplorer.core.engine import Outcome
     from gdexplorer.core.run_protocol import DescentRun
 
 
@@ -86,10 +87,13 @@ class WorkedExample:
     no_update_reason: str | None
 
 
-def explain(run: DescentRun, trajectory: Trajectory, index: int) -> WorkedExample:
+def explain(
+    run: DescentRun, trajectory: Trajectory, index: int, outcome: Outcome | None = None
+) -> WorkedExample:
     """The worked example of row ``index`` of ``trajectory``, recorded by ``run`` (on a
     function or on data: its ``config``, ``variant``, ``hyperparameters``, ``objective`` and
-    ``outcome`` are read)."""
+    ``outcome`` are read). ``outcome`` says why the run stopped when ``run`` was only
+    rebuilt to be inspected (its own ``outcome`` is None: it did not run)."""
     rows = len(trajectory)
     if not 0 <= index < rows:
         raise IndexError(f"iteration {index} is not recorded (0 .. {rows - 1})")
@@ -102,7 +106,7 @@ def explain(run: DescentRun, trajectory: Trajectory, index: int) -> WorkedExampl
     if index + 1 < rows:
         update = _update(run, window, index)
     else:
-        reason = _no_update_reason(run, index)
+        reason = _no_update_reason(outcome or run.outcome, index)
     return WorkedExample(
         index=index,
         variables=tuple(trajectory.variables),
@@ -133,8 +137,7 @@ def _gradient_check(run: DescentRun, point: np.ndarray, gradient: np.ndarray):
     return exact, absolute, relative
 
 
-def _no_update_reason(run: DescentRun, index: int) -> str:
-    outcome = run.outcome
+def _no_update_reason(outcome: Outcome | None, index: int) -> str:
     if outcome is None:
         return f"Iteration {index + 1} has not been computed yet (the run is still going)."
     return f"No further update was made: {outcome.message}."

@@ -166,7 +166,7 @@ class CompareTabs(QTabWidget):
                 self.stage.inspect(None, record.trajectory)
                 return
             self._runs_cache[id(record)] = run
-        self.stage.inspect(run, record.trajectory)
+        self.stage.inspect(run, record.trajectory, record.outcome)
         outcome = record.outcome.message if record.outcome is not None else ""
         self.reported.emit(f"Inspecting {record.name}: {outcome}")
 

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.many import jobs as compare_jobs
+from gdexplorer.core.many.rates import RULE
 from gdexplorer.core.many.runs_io import RunRecord, read_runs, write_runs
 from gdexplorer.core.optimizers import get_variant
 from gdexplorer.ui.compare.job_panel import JobPanel
@@ -81,7 +82,7 @@ class RunsPanel(JobPanel[list[RunRecord]]):
         self.all_button = _button(
             "Compare all variants",
             "Every variant from the form's start, each with a learning rate picked by a quick "
-            "sweep (edit any of them afterwards)",
+            f"sweep (edit any of them afterwards). {RULE}",
         )
         self.edit_button = _button(
             "Edit a copy", "Load the selected run's settings into the form; change them, then "
@@ -300,7 +301,11 @@ class RunsPanel(JobPanel[list[RunRecord]]):
                 f"{get_variant(r.config.variant).title} {r.config.learning_rate:.3g}"
                 for r in records
             )
-            self._say(f"Added {len(records)} runs. Learning rates: {rates}. Press Play to race.")
+            self._say(
+                f"Added {len(records)} runs. Learning rates: {rates} (the fastest to converge "
+                "whose path stays in the plotted region; the button's tip says more). Press "
+                "Play to race."
+            )
 
     @Slot(str)
     def _on_job_failed(self, message: str) -> None:

@@ -32,6 +32,7 @@ from gdexplorer.ui.form.data_form import DataSection
 from gdexplorer.ui.form.data_mode import ModeSwitch, show_mode
 from gdexplorer.ui.form.fields import ErrorLabel, StartPointFields, hint_label, section_label
 from gdexplorer.ui.form.function import FunctionField
+from gdexplorer.ui.form.preset_note import best_fit, show_preset_origin, where_to_look
 from gdexplorer.ui.form.settings_groups import OptimizerGroup, StoppingGroup
 
 
@@ -43,13 +44,6 @@ class ShownFunction:
     start: tuple[float, ...] | None
     plot_range: tuple[tuple[float, float], ...] | None
     minima: tuple[tuple[float, ...], ...]
-
-
-def _best_fit(objective) -> tuple[tuple[float, ...], ...]:
-    """A loss on data that is quadratic in the parameters has one least-squares minimum to mark
-    (when it is unique); a typed function without a preset has none known."""
-    best = getattr(objective, "least_squares_minimum", None)
-    return (best,) if best is not None else ()
 
 
 class ControlsForm(QWidget):
@@ -144,6 +138,7 @@ class ControlsForm(QWidget):
         self.gradient_combo.currentIndexChanged.connect(self._on_gradient_mode_changed)
         for field in (self.h_field, self.tol_grad, self.tol_step):
             field.edited.connect(self._on_any_edit)
+        self.iterations.valueChanged.connect(self._on_any_edit)
         return group
 
     def _build_buttons(self) -> QHBoxLayout:
@@ -285,7 +280,7 @@ class ControlsForm(QWidget):
             self._loading = False
         self.run_error.show_message(None)
         self._emit_function_changed()
-        self._refresh_run_button()
+        self._on_any_edit()
 
     def _objective(self):
         """The typed function's Objective, or in data mode the loss's DataObjective."""
@@ -310,17 +305,12 @@ class ControlsForm(QWidget):
         ):
             return
         self._shown = objective
-        preset = self._preset
-        applies = preset is not None and preset.config.function == self.function_field.text()
-        applies = applies and not self.mode_switch.is_data_mode()
-        self.function_changed.emit(
-            ShownFunction(
-                objective=objective,
-                start=self.start_fields.values(),
-                plot_range=preset.plot_range if applies and preset is not None else None,
-                minima=preset.minima if applies and preset is not None else _best_fit(objective),
-            )
-        )
+        data = self.mode_switch.is_data_mode()
+        plot_range, minima = where_to_look(self._preset, self.function_field.text(), data)
+        if minima is None:  # a loss on data may have a least-squares fit to mark
+            minima = best_fit(objective)
+        start = self.start_fields.values()
+        self.function_changed.emit(ShownFunction(objective, start, plot_range, minima))
 
     def _refresh_run_button(self) -> None:
         function_ok = self.function_field.is_pending() or self.function_field.error() is None
@@ -342,7 +332,7 @@ class ControlsForm(QWidget):
         self.start_fields.rebuild(objective.variables)
         if not self._loading:
             self._emit_function_changed()
-        self._refresh_run_button()
+        self._on_any_edit()
 
     @Slot(str)
     def _on_function_rejected(self, _message: str) -> None:
@@ -385,6 +375,7 @@ class ControlsForm(QWidget):
     def _on_any_edit(self) -> None:
         if not self._loading:
             self.run_error.show_message(None)
+            show_preset_origin(self)  # "Custom function" once it is not the example's
         self._refresh_run_button()
 
     @Slot()

@@ -19,13 +19,14 @@ from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
 
 
-def batch_html(run: Any, trajectory: Trajectory | None, index: int) -> str:
+def batch_html(run: Any, trajectory: Trajectory | None, index: int, ended: bool = False) -> str:
     """The batch as a block of the inspector ("" when not a run on data): a title, a table of
-    the examples (one line each), then the mean and the full-data gradient."""
+    the examples (one line each), then the mean and the full-data gradient. ``ended``: row
+    ``index`` is the last of a finished run (no update used the batch)."""
     details = _details(run, trajectory, index)
     if details is None:
         return ""
-    title, examples, summary = describe_batch(details)
+    title, examples, summary = describe_batch(details, ended)
     font = style.mono_font().family()
     grey = "color:#555555; padding-right:10px"
     cell = f"style=\"font-family:'{font}'; padding-right:10px\""
@@ -47,12 +48,12 @@ def batch_html(run: Any, trajectory: Trajectory | None, index: int) -> str:
     )
 
 
-def batch_text(run: Any, trajectory: Trajectory | None, index: int) -> str:
+def batch_text(run: Any, trajectory: Trajectory | None, index: int, ended: bool = False) -> str:
     """The batch as plain text ("" when not a run on data)."""
     details = _details(run, trajectory, index)
     if details is None:
         return ""
-    title, examples, summary = describe_batch(details)
+    title, examples, summary = describe_batch(details, ended)
     lines = [title]
     for i, loss, gradient in examples:
         lines.append(f"  example {i}: ℓ = {loss}   ∇ℓ = {gradient}" if i else f"  {gradient}")

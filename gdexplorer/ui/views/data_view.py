@@ -144,8 +144,11 @@ class DataView(QWidget):
             self._move_points(shown, point)
         self._draw_model(shown, point)
         batch = shown.run.batch_indices(index + 1)
-        if shown.run.schedule.shuffled:
+        ended = shown.run.outcome is not None and index == len(shown.trajectory) - 1
+        if shown.run.schedule.shuffled and not ended:
             self.batch.setData(*(c[batch] for c in _example_xy(shown, point)))
+        elif shown.run.schedule.shuffled:
+            self.batch.setData([], [])
         self.caption.setText(_caption(shown, index, len(batch)))
 
     # --- what goes where ------------------------------------------------------------------
@@ -245,8 +248,11 @@ def _caption(shown: _Shown, index: int, batch_size: int) -> str:
     if picture.classes is not None:
         lo, hi = (f"{v:g}" for v in picture.classes)
         what += f" Blue circles: {picture.target} = {lo}; orange triangles: {hi}."
+    ended = shown.run.outcome is not None and index == len(shown.trajectory) - 1
     if not shown.run.schedule.shuffled:
         batch = f"Batch gradient descent: every update uses all {batch_size:,} examples."
+    elif ended:  # no update follows the last row: nothing to circle a batch for
+        batch = "The run ended here: no further update."
     elif batch_size == 1:
         batch = "Circled in red: the one example the next update uses."
     else:

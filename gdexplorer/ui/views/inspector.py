@@ -10,6 +10,7 @@ import html
 from typing import TYPE_CHECKING
 
 import numpy as np
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from gdexplorer.core.explain.example import WorkedExample, as_text, explain, sections
@@ -18,6 +19,7 @@ from gdexplorer.ui import style
 from gdexplorer.ui.views.data_inspector import batch_html, batch_text
 
 if TYPE_CHECKING:
+    from gdexplorer.core.engine import Outcome
     from gdexplorer.core.run_protocol import DescentRun
 
 PLACEHOLDER = (
@@ -34,17 +36,26 @@ class Inspector(QWidget):
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setReadOnly(True)
+        # Lines break between words only: Qt's default also breaks inside a word that does
+        # not fit, which cut numbers in two ("-1.07" / "84e-07") in a narrow dock.
+        self.browser.setWordWrapMode(QTextOption.WrapMode.WordWrap)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
         self._run: DescentRun | None = None
         self._trajectory: Trajectory | None = None
+        self._outcome: Outcome | None = None
         self.example: WorkedExample | None = None
         self.clear_run()
 
-    def show_run(self, run: DescentRun, trajectory: Trajectory) -> None:
-        """A new run (rows may still be arriving); shows nothing until :meth:`show_iteration`."""
-        self._run, self._trajectory = run, trajectory
+    def show_run(
+        self, run: DescentRun, trajectory: Trajectory, outcome: Outcome | None = None
+    ) -> None:
+        """A new run (rows may still be arriving); shows nothing until :meth:`show_iteration`.
+
+        ``outcome``: why a finished run stopped, when ``run`` was rebuilt only to be inspected
+        (a race's run), so its last row does not say the run is still going."""
+        self._run, self._trajectory, self._outcome = run, trajectory, outcome
         self.example = None
         self.browser.setHtml(_paragraph(PLACEHOLDER))
 
@@ -53,9 +64,16 @@ class Inspector(QWidget):
         if self._run is None or self._trajectory is None or len(self._trajectory) == 0:
             return
         index = int(np.clip(index, 0, len(self._trajectory) - 1))
-        self.example = explain(self._run, self._trajectory, index)
-        batch = batch_html(self._run, self._trajectory, index)  # runs on data: the batch
+        self.example = explain(self._run, self._trajectory, index, self._outcome)
+        batch = batch_html(self._run, self._trajectory, index, self._ended())  # runs on data
         self.browser.setHtml(to_html(self.example, batch))
+
+    def _ended(self) -> bool:
+        """Whether the shown row is the last of a finished run (no update follows it)."""
+        run, example = self._run, self.example
+        if run is None or example is None or example.update is not None:
+            return False
+        return (self._outcome or run.outcome) is not None
 
     def clear_run(self) -> None:
         self._run = self._trajectory = self.example = None
@@ -65,7 +83,7 @@ class Inspector(QWidget):
         """What is shown, as plain text (for tests and copying)."""
         if self.example is None:
             return PLACEHOLDER
-        batch = batch_text(self._run, self._trajectory, self.example.index)
+        batch = batch_text(self._run, self._trajectory, self.example.index, self._ended())
         return as_text(self.example) + (f"\n{batch}" if batch else "")
 
 

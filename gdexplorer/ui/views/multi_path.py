@@ -10,7 +10,7 @@ last row, so runs that stopped early wait at their end.
 The colours (:data:`RUN_COLOURS`) are a qualitative palette kept away from viridis (the
 landscape's colour map): saturated oranges, pinks, cyans and reds that read on its dark purple
 and on the white background of the convergence plots. Paths get a dark outline, as the main
-path does. A legend at the top left of the landscape names each run.
+path does. The legend above the landscape (the plot's own band) names each run.
 """
 
 from __future__ import annotations
@@ -39,12 +39,6 @@ LINE_WIDTH = 2.2
 SELECTED_WIDTH = 3.4
 """The selected run (the one the inspector shows) is drawn wider, above the others."""
 MARKER_SIZE = 13
-LEGEND_OFFSET = 8
-LEGEND_MARGIN = 16
-CORNERS = ((0, 0), (1, 0), (0, 1), (1, 1))
-"""Where the legend may go, in order of preference: (right?, bottom?)."""
-MINIMUM_WEIGHT = 100
-"""A known minimum under the legend counts as this many path points."""
 Z_BASE = 30
 """Above the landscape and the single run's path items (which use 10..16)."""
 
@@ -163,13 +157,6 @@ class RaceOverlay(QObject):
         self._curves: list[_CurveRun] = []
         self._index = 0
         self._selected: int | None = None
-        self.legend = pg.LegendItem(
-            offset=(8, 8), brush=(245, 245, 245, 200), pen=style.pen("#909090"),
-            labelTextSize="9pt", labelTextColor=style.FOREGROUND,
-        )  # fmt: skip
-        self.legend.setParentItem(plot_view.plot.getViewBox())
-        self.legend.setZValue(Z_BASE + 200)
-        self.legend.hide()
         plot_view.header.axes_changed.connect(self._on_axes_changed)
 
     @property
@@ -189,15 +176,14 @@ class RaceOverlay(QObject):
             return
         self.plot_view.clear_run()
         self.convergence.clear_run()
-        self.plot_view.legend.hide()
         value_plot, norm_plot = self.convergence.value_plot, self.convergence.norm_plot
         for z, entry in enumerate(self.entries):
             self._plane.append(_PlaneRun(self.plot_view.plot, entry, z))
             self._curves.append(_CurveRun((value_plot, norm_plot), entry, z))
-            self.legend.addItem(self._plane[-1].line, entry.label)
-        self.legend.show()
+        self.plot_view.legend_band.show_entries(  # above the plot: it covers no path
+            [(run.line, run.entry.label) for run in self._plane]
+        )
         self._project()
-        self._place_legend()
         self._set_log_scales()
         for plot in (value_plot, norm_plot):
             plot.enableAutoRange()
@@ -211,9 +197,7 @@ class RaceOverlay(QObject):
         for curves in self._curves:
             curves.remove()
         self._plane, self._curves, self.entries = [], [], []
-        self.legend.clear()
-        self.legend.hide()
-        self.plot_view.legend.show()
+        self.plot_view.legend_band.restore()
         for line in self.convergence.lines:
             line.hide()
 
@@ -268,35 +252,7 @@ class RaceOverlay(QObject):
             everything.append(plane[np.all(np.isfinite(plane), axis=1)])
         points = np.concatenate(everything) if everything else np.empty((0, 2))
         if len(points):
-            self.plot_view.grow_to(points)
-
-    def _place_legend(self) -> None:
-        """Put the legend in the corner of the view that hides the least: path points, and
-        (much more) the known minima."""
-        box = self.plot_view.view_box
-        (x0, x1), (y0, y1) = box.viewRange()
-        size = self.legend.boundingRect()
-        if box.width() <= 0 or box.height() <= 0 or x1 <= x0 or y1 <= y0:
-            return
-        fx = (size.width() + LEGEND_MARGIN) / box.width()
-        fy = (size.height() + LEGEND_MARGIN) / box.height()
-        if not self._plane:
-            return
-        paths = np.concatenate([run.plane for run in self._plane])
-        minima = np.column_stack(self.plot_view.path.minima.getData())
-        counts = dict.fromkeys(CORNERS, 0)
-        for points, weight in ((paths, 1), (minima, MINIMUM_WEIGHT)):
-            with np.errstate(invalid="ignore"):
-                u = (points[:, 0] - x0) / (x1 - x0)
-                v = (y1 - points[:, 1]) / (y1 - y0)  # 0 at the top, as on screen
-            for right, bottom in CORNERS:
-                across = u > 1 - fx if right else u < fx
-                down = v > 1 - fy if bottom else v < fy
-                counts[(right, bottom)] += weight * int(np.count_nonzero(across & down))
-        right, bottom = min(CORNERS, key=counts.__getitem__)
-        offset = (-LEGEND_OFFSET if right else LEGEND_OFFSET,
-                  -LEGEND_OFFSET if bottom else LEGEND_OFFSET)  # fmt: skip
-        self.legend.anchor(itemPos=(right, bottom), parentPos=(right, bottom), offset=offset)
+            self.plot_view.frame(points)
 
     def _set_log_scales(self) -> None:
         """Log y axes when every run's values call for it (as the single-run view decides)."""

@@ -23,11 +23,14 @@ class PlotHeader(QWidget):
     equal_scales_toggled(bool):
         "Equal scales" was switched: one unit is as long on both axes (the true shape of a
         valley, and -grad f perpendicular to the level lines) or each axis fits its range.
+    legend_toggled(bool):
+        "Legend" was switched: the legend above the plot is shown or hidden.
     """
 
     axes_changed = Signal(int, int)
     fit_requested = Signal()
     equal_scales_toggled = Signal(bool)
+    legend_toggled = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,13 +48,19 @@ class PlotHeader(QWidget):
         self.hover_label.setFont(style.mono_font())
         self.fit_button = QToolButton()
         self.fit_button.setText("Fit view")
-        self.fit_button.setToolTip("Show the start, the whole path and the known minima")
+        self.fit_button.setToolTip(
+            "Show the start, the known minima and the path up to the current iterate, and "
+            "follow the iterate again (panning or zooming stops following it)"
+        )
         self.equal_scales = QCheckBox("Equal scales")
         self.equal_scales.setChecked(True)
         self.equal_scales.setToolTip(
             "One unit is as long on both axes, so elongated valleys look elongated and -∇f "
             "is drawn perpendicular to the level lines. Untick to stretch each axis to its range."
         )
+        self.legend_box = QCheckBox("Legend")
+        self.legend_box.setChecked(True)
+        self.legend_box.setToolTip("Show the legend above the plot")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 0)
         for widget in (self._axis_labels[0], self.horizontal, self._axis_labels[1]):
@@ -60,12 +69,14 @@ class PlotHeader(QWidget):
         layout.addWidget(self.slice_label)
         layout.addStretch(1)
         layout.addWidget(self.hover_label)
+        layout.addWidget(self.legend_box)
         layout.addWidget(self.equal_scales)
         layout.addWidget(self.fit_button)
         self.horizontal.currentIndexChanged.connect(self._on_horizontal_changed)
         self.vertical.currentIndexChanged.connect(self._on_vertical_changed)
         self.fit_button.clicked.connect(self.fit_requested)
         self.equal_scales.toggled.connect(self.equal_scales_toggled)
+        self.legend_box.toggled.connect(self.legend_toggled)
         self._current = (0, 1)
         self.set_variables((), (0, 1))
 

@@ -11,10 +11,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from gdexplorer.core.explain.maths import format_number
+from gdexplorer.core.framing import label_position
 from gdexplorer.core.landscape import ContourScale, Landscape, contour_scale, contour_segments
 from gdexplorer.ui import style
 
 CONTOUR_LEVELS = 12
+FLOAT32_MAX = float(np.finfo(np.float32).max) / 4
+"""Colour values are clipped to this before the image takes them as float32: a value beyond
+float32 became inf, and pyqtgraph's rescaling of inf printed overflow warnings."""
 
 Range = tuple[tuple[float, float], tuple[float, float]]
 
@@ -50,12 +54,14 @@ class ContourLayer:
         """
         scale = contour_scale(_inside(landscape, visible), CONTOUR_LEVELS)
         self.landscape, self.scale = landscape, scale
-        colours = scale.colour_values(landscape.values).astype(np.float32)
+        with np.errstate(over="ignore", invalid="ignore"):  # f beyond float32 (divergence)
+            raw = scale.colour_values(landscape.values)
+            colours = np.clip(raw, -FLOAT32_MAX, FLOAT32_MAX).astype(np.float32)
         self.image.setImage(colours, autoLevels=False)
         (x0, x1), (y0, y1) = landscape.extent
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        low, high = scale.colour_range
-        self.bar.setLevels((low, high if high > low else low + 1.0))
+        low, high = (float(np.clip(v, -FLOAT32_MAX, FLOAT32_MAX)) for v in scale.colour_range)
+        self.bar.setLevels((low, high) if high > low else (low, low + max(1.0, abs(low) * 1e-6)))
         segments = contour_segments(landscape, scale.levels)
         self.lines.setData(segments[:, 0], segments[:, 1], connect="pairs")
         self._label_bar(scale)
@@ -121,15 +127,14 @@ class CurveLayer:
             pen=style.pen(style.TANGENT, 1.8, style.DASH), antialias=True
         )
         self.tangent.setZValue(5)
-        self.slope_text = pg.TextItem(
-            color=style.TANGENT, anchor=(-0.05, 1.15), fill=(255, 255, 255, 210)
-        )
+        self.slope_text = pg.TextItem(color=style.TANGENT, anchor=(0, 0), fill=(255, 255, 255, 210))
         self.slope_text.setZValue(30)
         plot.addItem(self.curve, ignoreBounds=True)
         plot.addItem(self.tangent, ignoreBounds=True)
         plot.addItem(self.slope_text, ignoreBounds=True)
         self.landscape: Landscape | None = None
         self.slope: float | None = None
+        self._at = (0.0, 0.0)
 
     def set_landscape(self, landscape: Landscape) -> None:
         self.landscape = landscape
@@ -144,8 +149,18 @@ class CurveLayer:
         xs = np.array([x - half_width, x + half_width])
         self.tangent.setData(xs, value + slope * (xs - x))
         self.slope_text.setText(f"slope f′(x) = {format_number(slope)}")
+        self._at = (x, value)
         self.slope_text.setPos(x, value)
         self.slope_text.show()
+
+    def place_slope_label(self, view, pixel_size: tuple[float, float]) -> None:
+        """Put the slope's label beside the tangent point, wholly inside ``view``."""
+        if self.slope is None or min(pixel_size) <= 0:
+            return
+        size = self.slope_text.boundingRect()
+        view_range = ((view[0][0], view[0][1]), (view[1][0], view[1][1]))
+        where = label_position(view_range, self._at, (size.width(), size.height()), pixel_size)
+        self.slope_text.setPos(*where)
 
     def hide_tangent(self) -> None:
         self.slope = None

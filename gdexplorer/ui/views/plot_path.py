@@ -11,7 +11,16 @@ import math
 import numpy as np
 import pyqtgraph as pg
 
+from gdexplorer.core.framing import EdgeMarker
 from gdexplorer.ui import style
+
+ARROW_TIP = (
+    "Arrow: the direction of −∇f at the current iterate (steepest descent). Its length grows "
+    "with log |∇f|: full length at |∇f| of the start, shorter as the gradient shrinks, and "
+    "short and faded once |∇f| is below the stopping tolerance (the run has converged there)."
+)
+FADED_ALPHA = 90
+"""The arrow's opacity (of 255) where |∇f| is below the tolerance."""
 
 
 def _finite_or_nan(points: np.ndarray) -> np.ndarray:
@@ -44,15 +53,21 @@ class PathLayer:
             brush=style.brush(style.ARROW),
             pxMode=True,
         )
-        self.shaft.setToolTip(
-            "Arrow: the direction of −∇f at the current iterate (steepest descent). Its "
-            "length is fixed on screen: it shows a direction, not a size."
-        )
+        self.shaft.setToolTip(ARROW_TIP)
+        self.edge = pg.ArrowItem(
+            headLen=16, tipAngle=40, tailLen=10, tailWidth=4, pen=style.pen("#ffffff", 1.2),
+            brush=style.brush(style.CURRENT), pxMode=True,
+        )  # fmt: skip
+        self.edge_label = pg.TextItem(color=style.FOREGROUND, fill=(255, 255, 255, 220))
+        self.edge.setToolTip("The current iterate is outside the view, this way (Fit view)")
         for z, item in enumerate(
             (self.line, self.dots, self.minima, self.start, self.shaft, self.head, self.current)
         ):
             item.setZValue(10 + z)
             plot.addItem(item)
+        for item in (self.edge, self.edge_label):
+            item.setZValue(20)
+            plot.addItem(item, ignoreBounds=True)
         style.cache_static(self.dots, self.minima, self.start)  # not the line: see style
         self.clear()
 
@@ -87,6 +102,7 @@ class PathLayer:
         self.dots.setData([], [])
         self.current.setData([], [])
         self.hide_arrow()
+        self.set_edge_marker(None, 0)
 
     def set_start(self, point: tuple[float, float] | None) -> None:
         self.start.setData([] if point is None else [point[0]], [] if point is None else [point[1]])
@@ -110,12 +126,18 @@ class PathLayer:
             self.current.setData([float(point[0])], [float(point[1])])
 
     def set_arrow(
-        self, origin: np.ndarray, direction: np.ndarray, pixel_size: tuple[float, float]
+        self,
+        origin: np.ndarray,
+        direction: np.ndarray,
+        pixel_size: tuple[float, float],
+        pixels: float = style.ARROW_PIXELS,
+        faded: bool = False,
     ) -> None:
-        """An arrow from ``origin`` along ``direction`` (data units), ARROW_PIXELS long on screen.
+        """An arrow from ``origin`` along ``direction`` (data units), ``pixels`` long on screen
+        (see :func:`~gdexplorer.core.framing.arrow_look`), pale when ``faded``.
 
         ``pixel_size`` is the data size of one screen pixel along x and y, so the arrow keeps
-        its true direction in data coordinates and a constant, visible length at any zoom.
+        its true direction in data coordinates and its length on screen at any zoom.
         """
         px, py = pixel_size
         dx, dy = float(direction[0]), float(direction[1])
@@ -123,12 +145,36 @@ class PathLayer:
         if not (math.isfinite(screen) and screen > 0 and np.all(np.isfinite(origin))):
             self.hide_arrow()
             return
-        scale = style.ARROW_PIXELS / screen
+        scale = pixels / screen
         tip = (origin[0] + scale * dx, origin[1] + scale * dy)
         self.shaft.setData([origin[0], tip[0]], [origin[1], tip[1]])
         self.head.setStyle(angle=math.degrees(math.atan2(dy / py, -dx / px)))
         self.head.setPos(*tip)
+        opacity = FADED_ALPHA / 255 if faded else 1.0
+        self.shaft.setOpacity(opacity)
+        self.head.setOpacity(opacity)
         self.head.show()
+
+    def set_edge_marker(self, marker: EdgeMarker | None, index: int) -> None:
+        """An arrow on the view's edge towards iterate ``index`` outside the view (None:
+        the iterate is in view, or there is none)."""
+        if marker is None:
+            self.edge.hide()
+            self.edge_label.hide()
+            return
+        self.edge.setStyle(angle=180.0 - marker.angle)  # pyqtgraph's 0° points left
+        self.edge.setPos(*marker.position)
+        self.edge.show()
+        right = math.cos(math.radians(marker.angle)) > 0
+        top = math.sin(math.radians(marker.angle)) > 0
+        self.edge_label.setText(f"x{_subscript(index)} off view")
+        self.edge_label.setAnchor((1.15 if right else -0.15, -0.3 if top else 1.3))
+        self.edge_label.setPos(*marker.position)
+        self.edge_label.show()
+
+    @property
+    def arrow_faded(self) -> bool:
+        return self.shaft.opacity() < 1.0
 
     def hide_arrow(self) -> None:
         self.shaft.setData([], [])
@@ -141,6 +187,10 @@ class PathLayer:
         if x is None or len(x) < 2:
             return None
         return float(x[1]), float(y[1])
+
+
+def _subscript(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
 def _marker(symbol: str, size: float, fill: str, outline: str, width: float = 1.2):

@@ -18,6 +18,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from gdexplorer.core.framing import Range as PlaneRange
+from gdexplorer.core.framing import frame_up_to
 from gdexplorer.core.landscape import (
     Evaluable,
     evaluate,
@@ -30,6 +32,7 @@ from gdexplorer.ui import style
 from gdexplorer.ui.views.plot_export import save_widget_png
 from gdexplorer.ui.views.plot_header import PlotHeader
 from gdexplorer.ui.views.plot_landscape import ContourLayer, CurveLayer
+from gdexplorer.ui.views.plot_legend import LegendBand
 from gdexplorer.ui.views.plot_path import PathLayer
 from gdexplorer.ui.views.plot_run import RunDrawing
 
@@ -69,6 +72,8 @@ class PlotView(RunDrawing, QWidget):
         self._init_run()
         self._follow = True
         self._first_span = (1.0, 1.0)
+        self._home: PlaneRange | None = None
+        self._framed: PlaneRange | None = None
         self._drawn_key: tuple | None = None
         self._build()
 
@@ -83,16 +88,9 @@ class PlotView(RunDrawing, QWidget):
         self.contour = ContourLayer(self.plot)
         self.curve = CurveLayer(self.plot)
         self.path = PathLayer(self.plot)
-        self.legend = self.plot.addLegend(
-            offset=(8, 4),
-            brush=(236, 236, 236, 225),
-            labelTextSize="9pt",
-            labelTextColor=style.FOREGROUND,
-            colCount=5,
-            horSpacing=4,
-        )
-        for item, name in self.path.legend_items():
-            self.legend.addItem(item, name)
+        self.legend_band = LegendBand(self.plot)  # above the plot area: it covers no data
+        self.legend = self.legend_band.legend
+        self._place_legend()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -111,6 +109,7 @@ class PlotView(RunDrawing, QWidget):
         self.header.axes_changed.connect(self._on_axes_changed)
         self.header.fit_requested.connect(self._on_fit_requested)
         self.header.equal_scales_toggled.connect(self._on_equal_scales_toggled)
+        self.header.legend_toggled.connect(self.legend_band.set_wanted)
 
     # -- the contract --------------------------------------------------------------------
 
@@ -122,11 +121,9 @@ class PlotView(RunDrawing, QWidget):
         minima: Sequence[Sequence[float]] = (),
     ) -> None:
         """A new function: curve (1 variable), contour (2) or slice (3+), around ``start``."""
+        self._clear_run_items()  # first: the old run's columns do not fit the new axes
+        self._trajectory = None
         self._objective = objective
-        label = self.legend.getLabel(self.path.minima)
-        if label is not None:  # on a loss over data, the marked minimum is the best fit
-            on_data = hasattr(objective, "least_squares_minimum")
-            label.setText("least-squares fit" if on_data else "known minimum")
         self._variables = tuple(getattr(objective, "variables", ())) or tuple(
             f"x{i + 1}" for i in range(objective.dimension)
         )
@@ -143,8 +140,6 @@ class PlotView(RunDrawing, QWidget):
         self.curve.set_visible(d == 1)
         self.path.set_on_curve(d == 1)
         self._place_legend()
-        self._clear_run_items()
-        self._trajectory = None
         self._reset_view()
 
     def set_start(self, start: Sequence[float]) -> None:
@@ -174,6 +169,13 @@ class PlotView(RunDrawing, QWidget):
         """Widen the view to include these plotted points, as a run's path does."""
         self._grow_view(np.asarray(plane_points, dtype=float).reshape(-1, 2))
 
+    def frame(self, plane_points: np.ndarray) -> None:
+        """Show the start, the minima and these plotted points (a race's paths): the view
+        another run grew is not kept."""
+        if self._home is not None:
+            self._follow = True
+            self._set_view(frame_up_to(self._home, plane_points, self._first_span, MAX_ZOOM_OUT))
+
     # -- geometry ------------------------------------------------------------------------
 
     def _plane_pair(self) -> tuple[int, int]:
@@ -188,21 +190,24 @@ class PlotView(RunDrawing, QWidget):
         assert self._objective is not None  # a function is shown before any point is placed
         return np.column_stack([points[:, 0], evaluate(self._objective, points)])
 
-    def _wanted_range(self) -> Range:
-        """Start, path and minima with room around, in plotted coordinates."""
-        trajectory = self._trajectory
-        points = trajectory.rows[:, self._point_columns] if trajectory is not None else ()
+    def _home_range(self) -> PlaneRange:
+        """Start and minima (or the preset's range) with room around, in plotted coordinates:
+        what the view shows before a run, and what it comes back to when stepping back."""
         assert self._objective is not None  # a function is shown before the view is framed
         return initial_view(
-            self._objective, self._axes, self._start, points, self._minima, self._plot_range
+            self._objective, self._axes, self._start, (), self._minima, self._plot_range
         )
 
     def _reset_view(self) -> None:
-        """Show the wanted range and draw everything for it now (not after the timer)."""
-        x_range, y_range = self._wanted_range()
-        self._first_span = (x_range[1] - x_range[0], y_range[1] - y_range[0])
+        """Frame home and the path up to the current iterate; draw everything for it now
+        (not after the timer)."""
+        home = self._home_range()
+        (x0, x1), (y0, y1) = self._home = home
+        self._first_span = (x1 - x0, y1 - y0)
         self._follow = True
-        self.view_box.setRange(xRange=x_range, yRange=y_range, padding=0.02)
+        self._framed = None
+        self._bounds.reset()
+        self._set_view(self._followed_range() or home)
         self._label_axes()
         self._draw_markers()
         self._redraw_landscape()
@@ -215,15 +220,28 @@ class PlotView(RunDrawing, QWidget):
         current = _as_range(self.view_box.viewRange())
         wanted = grown_range(current, plane_points, self._first_span, MAX_ZOOM_OUT)
         if wanted != current:
-            self.view_box.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
+            self._set_view(wanted)
+
+    def _set_view(self, wanted: PlaneRange) -> None:
+        """Show ``wanted`` (once: asking again for the same range does nothing)."""
+        if wanted != self._framed:
+            self._framed = wanted
+            self.view_box.setRange(xRange=wanted[0], yRange=wanted[1], padding=0.02)
 
     def _place_legend(self) -> None:
-        """One row at the top centre, naming the gradient as the plot shows it."""
-        one = self._objective is not None and self._objective.dimension == 1
+        """List what is drawn, naming the gradient as the plot shows it; a minimum only when
+        one is marked (on a loss over data, the marked minimum is the least-squares fit)."""
+        objective = self._objective
         sign = "+" if self._maximize else "−"
-        gradient = "f′(x)" if one else "∇f"
-        self.legend.getLabel(self.path.shaft).setText(f"{sign}{gradient} direction")
-        self.legend.anchor(itemPos=(0.5, 0), parentPos=(0.5, 0), offset=(0, 4))
+        gradient = "f′(x)" if objective is not None and objective.dimension == 1 else "∇f"
+        names = {self.path.shaft: f"{sign}{gradient} direction"}
+        if len(self._minima):
+            on_data = hasattr(objective, "least_squares_minimum")
+            names[self.path.minima] = "least-squares fit" if on_data else "known minimum"
+        else:
+            names[self.path.minima] = ""
+        entries = [(item, names.get(item, name)) for item, name in self.path.legend_items()]
+        self.legend_band.set_entries([(item, name) for item, name in entries if name])
 
     def _label_axes(self) -> None:
         names = [self._variables[i] for i in self._axes]
@@ -283,8 +301,6 @@ class PlotView(RunDrawing, QWidget):
     @Slot(object)
     def _on_resized(self, *_args) -> None:
         self._draw_current()
-        width = self.view_box.width()  # one legend row when it fits, else two or three
-        self.legend.setColumnCount(5 if width > 540 else 3 if width > 330 else 2)
 
     @Slot(object)
     def _on_mouse_moved(self, scene_pos) -> None:
@@ -336,7 +352,7 @@ class PlotView(RunDrawing, QWidget):
         self._on_fit_requested()
 
     @Slot()
-    def _on_fit_requested(self) -> None:
+    def _on_fit_requested(self) -> None:  # home, the path up to iterate k; following again
         saved, self._plot_range = self._plot_range, None
         self._reset_view()
         self._plot_range = saved

@@ -28,7 +28,8 @@ class PlotFollower:
         self.plot = plot
 
     def show_run(self, shown: ShownRun) -> None:
-        self.plot.show_run(shown.trajectory, maximize=shown.maximize)
+        tolerance = float(shown.run.config.tol_grad) if shown.run is not None else 0.0
+        self.plot.show_run(shown.trajectory, maximize=shown.maximize, tolerance=tolerance)
 
     def rows_added(self, start: int, stop: int, streaming: bool) -> None:
         self.plot.refresh_path()
@@ -70,7 +71,7 @@ class InspectorFollower:
 
     def show_run(self, shown: ShownRun) -> None:
         if shown.run is not None:
-            self.inspector.show_run(shown.run, shown.trajectory)
+            self.inspector.show_run(shown.run, shown.trajectory, shown.outcome)
         else:
             self.inspector.clear_run()
 
@@ -140,6 +141,14 @@ class RunProgress(QProgressBar):
         self.setRange(0, max(total, 1))
         self.setValue(min(done, max(total, 1)))
         self.setFormat(f"{done:,} / {total:,} iterations" if total else "no run yet")
+
+    def show_race(self, row_count: int) -> None:
+        """A race of finished runs: the longest one's iterations (connected to
+        ``Stage.race_shown``)."""
+        self._trajectory = None
+        iterations = max(row_count - 1, 0)
+        self.set_progress(iterations, iterations)
+        self.setFormat(f"race: up to {iterations:,} iterations")
 
     def show_run(self, shown: ShownRun) -> None:
         self._trajectory = shown.trajectory

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Slot, qInstallMessageHandler
+from PySide6.QtCore import QObject, Qt, QTimer, Slot, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from gdexplorer.core.config import RunConfig
@@ -99,6 +99,8 @@ def main(
 
 def create_application() -> QApplication:
     """The QApplication, named so QSettings finds the user's settings; antialiased plots."""
+    if QApplication.instance() is None:  # the 3-D view's shaders outlive a re-created context
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication), "a window needs a QApplication, not a QCoreApplication"
     app.setOrganizationName(ORGANIZATION)

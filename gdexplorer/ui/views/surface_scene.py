@@ -41,7 +41,7 @@ SURFACE_OPTIONS = {
 }
 """The surface's depth is pushed back by its slope (polygon offset), so lines lying on it win
 the depth test even where a sharp crease's triangles bulge above the true floor."""
-GHOST_ALPHA = 0.6
+GHOST_ALPHA = 0.75
 """The path is also drawn, fainter, over everything: a wall (or a sharp crease's triangles,
 which bulge above the true valley floor) never hides where it went."""
 CENTRE = (0.0, 0.0, 0.35 * HEIGHT)
@@ -91,7 +91,7 @@ class SurfaceScene(gl.GLViewWidget):
         self.iso = gl.GLLinePlotItem(mode="lines", color=ISO_COLOUR, width=1.0, antialias=True)
         self.frame = gl.GLLinePlotItem(mode="lines", pos=_box_edges(), color=FRAME_COLOUR)
         ghost = (*rgba(style.PATH)[:3], GHOST_ALPHA)
-        self.ghost = gl.GLLinePlotItem(mode="line_strip", color=ghost, width=1.5, antialias=True)
+        self.ghost = gl.GLLinePlotItem(mode="line_strip", color=ghost, width=2.0, antialias=True)
         self.path = gl.GLLinePlotItem(
             mode="line_strip", color=rgba(style.PATH), width=PATH_WIDTH, antialias=True
         )
@@ -108,12 +108,11 @@ class SurfaceScene(gl.GLViewWidget):
         font.setPointSize(10)
         for label in self.labels:
             label.setData(font=font)
-        for item in (self.surface, self.frame, self.iso, self.path, self.arrow,
-                     *self.labels):  # fmt: skip
+        for item in (self.surface, self.frame, self.iso, self.path, *self.labels):
             if item is not self.surface:
                 item.setGLOptions("translucent")  # pyqtgraph's default adds colours up
             self.addItem(item)
-        for item in (self.ghost, self.start, self.minima, self.current):
+        for item in (self.ghost, self.arrow, self.start, self.minima, self.current):
             item.setGLOptions(ON_TOP)
             self.addItem(item)
         self.race: list[_RaceItems] = []

@@ -164,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gdexplorer {__version__}")
     parser.add_argument("--screenshot", metavar="FILE.png", help="run, save the window, exit")
+    parser.add_argument(
+        "--view", choices=("contour", "3d", "both"), default="contour",
+        help="the centre shows the contour, the 3-D surface or both (3-D needs OpenGL)",
+    )  # fmt: skip
     parser.add_argument("--list-presets", action="store_true", help="list the bundled examples")
     add_run_options(parser)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -231,10 +235,16 @@ def _cmd_window(args: argparse.Namespace) -> int:
                 "no display to open the window on (DISPLAY is not set); use 'gdexplorer run' "
                 "on the command line, or --screenshot FILE.png to save a picture of the window"
             )
+        if args.view != "contour":
+            raise GdxError("3-D needs OpenGL, which needs a display: run under an X server")
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
+    if args.view != "contour" and os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        raise GdxError("3-D needs OpenGL: Qt's offscreen platform has none (use xcb)")
     from gdexplorer.ui.app import main as open_window
 
-    return open_window(config, screenshot=args.screenshot, open_file=opened, notice=notice)
+    return open_window(
+        config, screenshot=args.screenshot, open_file=opened, notice=notice, view=args.view
+    )
 
 
 def window_inputs(

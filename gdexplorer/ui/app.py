@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Slot, qInstallMessageHandler
+from PySide6.QtCore import QObject, Qt, QTimer, Slot, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from gdexplorer.core.config import RunConfig
@@ -26,6 +26,7 @@ from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
 from gdexplorer.ui.threads.garbage import MainThreadCollector
 from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, save_widget_png
+from gdexplorer.ui.views.view_switch import ViewMode
 
 EXIT_USAGE = 2
 GIL_SWITCH_SECONDS = 0.0005
@@ -46,6 +47,7 @@ def main(
     screenshot: str | None = None,
     open_file: KnownFile | None = None,
     notice: str | None = None,
+    view: str = "contour",
 ) -> int:
     """Open the explorer window and return the exit status.
 
@@ -62,6 +64,9 @@ def main(
         A trajectory CSV or a runs file to show once the window is up (``gdexplorer FILE``).
     notice:
         A sentence for the status bar (why a FILE could not be opened, or that it was).
+    view:
+        What the centre shows: ``"contour"``, ``"3d"`` or ``"both"`` (a screenshot of a 3-D
+        view that cannot be drawn exits with status 2 and says why).
     """
     try:
         if config is not None:
@@ -73,6 +78,7 @@ def main(
     app = create_application()
     window = MainWindow(SettingsStore(read_only=target is not None))
     window.error_guard = install_error_guard(window)  # a bug in a slot: a message, not a crash
+    window.central_views.set_mode(ViewMode(view))
     if target is not None:
         status = _take_screenshot(app, window, config, target, open_file)
         shiboken6.delete(window)  # see below
@@ -93,6 +99,8 @@ def main(
 
 def create_application() -> QApplication:
     """The QApplication, named so QSettings finds the user's settings; antialiased plots."""
+    if QApplication.instance() is None:  # the 3-D view's shaders outlive a re-created context
+        QApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication), "a window needs a QApplication, not a QCoreApplication"
     app.setOrganizationName(ORGANIZATION)
@@ -181,6 +189,10 @@ class _ScreenshotTaker(QObject):
 
     @Slot()
     def _on_settled(self) -> None:
+        problem = self._window.central_views.view_problem()
+        if problem is not None:
+            self.fail(problem)
+            return
         try:
             save_widget_png(self._window, self._path)
         except GdxError as error:

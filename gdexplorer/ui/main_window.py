@@ -31,9 +31,11 @@ from gdexplorer.ui.views import stage_views as followers
 from gdexplorer.ui.views.convergence_view import ConvergenceView
 from gdexplorer.ui.views.data_panel import DataPanel
 from gdexplorer.ui.views.inspector import Inspector
-from gdexplorer.ui.views.multi_path import RaceOverlay
 from gdexplorer.ui.views.playback import PlaybackBar
 from gdexplorer.ui.views.plot_view import PlotView
+from gdexplorer.ui.views.surface_race import SurfaceRaceOverlay
+from gdexplorer.ui.views.surface_view import SurfaceView
+from gdexplorer.ui.views.view_switch import CentralViews
 
 DEFAULT_PRESET = "rosenbrock"
 DEFAULT_SIZE = QSize(1400, 900)
@@ -72,7 +74,9 @@ class MainWindow(QMainWindow):
         )
         self.plot = PlotView()
         self.playback = PlaybackBar()
-        self.setCentralWidget(parts.stacked(self.plot, self.playback))
+        self.surface = SurfaceView(self.plot)  # the 3-D view of the contour's region
+        self.central_views = CentralViews(self.plot, self.surface)
+        self.setCentralWidget(parts.stacked(self.central_views, self.playback))
         self.convergence = ConvergenceView()
         self.inspector = Inspector()
         right = Qt.DockWidgetArea.RightDockWidgetArea
@@ -90,7 +94,7 @@ class MainWindow(QMainWindow):
             self.stage,
             self.form,
             self.controller,
-            RaceOverlay(self.plot, self.convergence),
+            SurfaceRaceOverlay(self.plot, self.convergence, self.surface),
             BasinOverlay(self.plot.plot),
         )
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -115,6 +119,7 @@ class MainWindow(QMainWindow):
         """What is shown and the views that follow it (in the order they draw iteration k)."""
         self.stage = Stage(self.playback, self.controller, self)
         self.stage.add_view(followers.PlotFollower(self.plot))
+        self.stage.add_view(self.surface)
         self.stage.add_view(followers.ConvergenceFollower(self.convergence), Turn.SLOW)
         self.inspector_follower = followers.InspectorFollower(self.inspector)
         self.stage.add_view(self.inspector_follower)
@@ -154,6 +159,7 @@ class MainWindow(QMainWindow):
         self.form.stop_requested.connect(self.controller.cancel)
         self.form.function_changed.connect(self._on_function_changed)
         self.form.start_changed.connect(self.plot.set_start)
+        self.form.start_changed.connect(self.surface.set_start)
         self.form.mode_switch.mode_changed.connect(self._on_data_mode_changed)
         self.plot.start_picked.connect(self.form.set_start)
         self.controller.run_started.connect(self._on_run_started)
@@ -254,6 +260,7 @@ class MainWindow(QMainWindow):
     def _on_function_changed(self, shown: ShownFunction) -> None:
         start = shown.start if shown.start is not None else (1.0,) * shown.objective.dimension
         self.plot.show_objective(shown.objective, shown.plot_range, start, shown.minima)
+        self.surface.show_function(shown)
         self.stage.show_function(shown)
 
     @Slot(bool)

@@ -73,9 +73,11 @@ class LineSearchSettings:
         shrink = DEFAULT_SHRINK if self.shrink is None else self.shrink
         c = DEFAULT_ARMIJO_C if self.c is None else self.c
         if not (_is_number(shrink) and 0 < shrink < 1):
-            raise ConfigError(f"the Armijo shrink factor must be in (0, 1), got {shrink}")
+            raise ConfigError(
+                f"the Armijo shrink factor must be in (0, 1), got {checks.describe(shrink)}"
+            )
         if not (_is_number(c) and 0 < c < 1):
-            raise ConfigError(f"the Armijo constant c must be in (0, 1), got {c}")
+            raise ConfigError(f"the Armijo constant c must be in (0, 1), got {checks.describe(c)}")
         return LineSearchSettings("armijo", float(shrink), float(c))
 
     def to_dict(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gdexplorer import __version__
+from gdexplorer.cli_line_search import add_line_search_options, line_search_given
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import GdxError
 
@@ -90,7 +91,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--variables", type=_names, help="variable order, e.g. w,b")
     g.add_argument("--preset", help="a bundled example (see --list-presets)")
     o = parser.add_argument_group("optimizer")
-    o.add_argument("--variant", help="gd, momentum, nesterov, adagrad, rmsprop or adam")
+    o.add_argument("--variant", help="gd, momentum, nesterov, adagrad, rmsprop, adam or newton")
     o.add_argument("--lr", type=_finite, dest="learning_rate", help="learning rate")
     for name in ("momentum", "beta1", "beta2", "rho", "eps"):
         o.add_argument(f"--{name}", type=_finite)
@@ -101,6 +102,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     s.add_argument("--tol-step", type=_tolerance, help="stop when |step| < this (0: off)")
     s.add_argument("--gradient", choices=("symbolic", "central", "forward"))
     s.add_argument("--h", type=_finite, help="finite-difference step (default 1e-5)")
+    add_line_search_options(parser, _finite)
     d = parser.add_argument_group("learning from data")
     d.add_argument("--data", help="a CSV dataset; the function is the per-example loss")
     d.add_argument("--batch-size", type=int, help="examples per update (default: all)")
@@ -118,7 +120,8 @@ _CONFIG_KEYS = (
 
 def given_options(args: argparse.Namespace) -> dict:
     """The run options the user actually gave (every run option defaults to None)."""
-    return {k: getattr(args, k) for k in _CONFIG_KEYS if getattr(args, k, None) is not None}
+    given = {k: getattr(args, k) for k in _CONFIG_KEYS if getattr(args, k, None) is not None}
+    return given | line_search_given(args)
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:

@@ -12,6 +12,11 @@ from gdexplorer.core import checks
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.gradients import check_gradient_mode
 from gdexplorer.core.optimizers import HYPERPARAMETER_NAMES, get_variant
+from gdexplorer.core.stepsize.search_settings import (
+    LineSearchSettings,
+    checked_line_search,
+    line_search_field,
+)
 
 MAX_ITERATIONS = 10_000_000
 MAX_TOLERANCE = 1e150
@@ -52,6 +57,7 @@ class RunConfig:
     epochs: int | None = None
     seed: int = 0
     standardize: bool = False
+    line_search: LineSearchSettings | None = None
 
     def hyperparameter_overrides(self) -> dict[str, float | None]:
         return {name: getattr(self, name) for name in HYPERPARAMETER_NAMES}
@@ -82,12 +88,14 @@ class RunConfig:
             _check_tolerance(name.replace("_", " "), getattr(self, name))
         _check_start(self.start, self.variables)
         _check_data_fields(self)
-        return self.replace(variant=variant.name, gradient=gradient)
+        line_search = checked_line_search(self, variant.name, gradient)
+        return self.replace(variant=variant.name, gradient=gradient, line_search=line_search)
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out["start"] = list(self.start)
         out["variables"] = list(self.variables) if self.variables is not None else None
+        out["line_search"] = self.line_search.to_dict() if self.line_search else None
         return {"format": SETTINGS_FORMAT, **out}
 
     @classmethod
@@ -158,6 +166,7 @@ _FIELD_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "epochs": checks.optional_whole,
     "seed": lambda v, w, f: checks.whole(v, w, f, 0, MAX_SEED),
     "standardize": checks.flag,
+    "line_search": line_search_field,
 }
 """The type and size check of each field, as it is stored in JSON."""
 

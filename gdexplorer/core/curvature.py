@@ -8,6 +8,7 @@ typed :class:`~gdexplorer.core.objective.Objective` and for a loss over data ali
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,15 +43,74 @@ def constant_curvature(objective: RunObjective, maximize: bool) -> float | None:
     return _largest_eigenvalue(units - at_zero, maximize)
 
 
+@dataclass(frozen=True)
+class Curvature:
+    """The Hessian's eigenvalues at a point (of −f when maximizing), ascending, and what a
+    student reads from them: L, the condition number and gradient descent's limit 2/L."""
+
+    eigenvalues: np.ndarray
+
+    @property
+    def largest(self) -> float:
+        return float(self.eigenvalues[-1])
+
+    @property
+    def positive_definite(self) -> bool:
+        return bool(self.eigenvalues[0] > 0)
+
+    @property
+    def condition(self) -> float:
+        """|λ|max / |λ|min (infinite when an eigenvalue is 0)."""
+        sizes = np.abs(self.eigenvalues)
+        smallest = float(np.min(sizes))
+        return float(np.max(sizes)) / smallest if smallest > 0 else float("inf")
+
+    @property
+    def rate_limit(self) -> float | None:
+        """2/L, the largest stable lr of gradient descent on the local quadratic (None: L ≤ 0)."""
+        return 2.0 / self.largest if self.largest > 0 else None
+
+
+def hessian_at(objective: RunObjective, point: np.ndarray) -> np.ndarray:
+    """The Hessian of f at ``point``: exact (symbolic) for a typed function, else central
+    differences of the exact gradient (relative step 1e-5), symmetrized."""
+    from gdexplorer.core.objective import Objective
+
+    if isinstance(objective, Objective):
+        matrix = objective.hessian(point)
+    else:
+        matrix = _differenced_hessian(objective, point)
+    return (matrix + matrix.T) / 2
+
+
+def curvature_at(objective: RunObjective, point: np.ndarray, maximize: bool) -> Curvature | None:
+    """The curvature at ``point`` (of −f when maximizing); None where the Hessian is not finite.
+
+    The inspector shows these numbers and the divergence diagnosis names the same L.
+    """
+    with np.errstate(all="ignore"):
+        matrix = hessian_at(objective, np.asarray(point, dtype=float))
+    if maximize:
+        matrix = -matrix
+    if not np.all(np.isfinite(matrix)):
+        return None
+    return Curvature(np.linalg.eigvalsh(matrix))
+
+
 def largest_curvature(objective: RunObjective, point: np.ndarray, maximize: bool) -> float | None:
-    """L at ``point``: the largest eigenvalue of the Hessian, from differences of the exact
-    gradient (central, relative step 1e-5). None where the gradient is not finite."""
+    """L at ``point``: the largest eigenvalue of the Hessian (:func:`curvature_at`). None where
+    the Hessian is not finite."""
+    curvature = curvature_at(objective, point, maximize)
+    return curvature.largest if curvature is not None else None
+
+
+def _differenced_hessian(objective: RunObjective, point: np.ndarray) -> np.ndarray:
     d = len(point)
     delta = 1e-5 * max(1.0, float(np.max(np.abs(point))))
     shifts = delta * np.eye(d)
     ahead = np.asarray(objective.gradient(point + shifts), dtype=float)
     behind = np.asarray(objective.gradient(point - shifts), dtype=float)
-    return _largest_eigenvalue((ahead - behind) / (2 * delta), maximize)
+    return (ahead - behind) / (2 * delta)
 
 
 def _largest_eigenvalue(columns: np.ndarray, maximize: bool) -> float | None:

@@ -42,6 +42,11 @@ GROWTH_FACTOR = 10.0
 STOCHASTIC_GROWTH_FACTOR = 1e3
 """Mini-batch steps are noisy: only a far larger growth counts."""
 
+NEWTON_CAUSE = (
+    "Newton's step jumps to the minimum of the local quadratic model, far off where f is not "
+    "close to quadratic: a line search (armijo) only accepts steps that lower f"
+)
+
 GRADIENT_NAMES = {"central": "central-difference", "forward": "forward-difference"}
 
 
@@ -56,6 +61,7 @@ class StopReason(StrEnum):
     CANCELLED = "cancelled"
     PRECISION_LOST = "precision_lost"
     UNBOUNDED = "unbounded"
+    LINE_SEARCH_FAILED = "line_search_failed"
 
     @property
     def converged(self) -> bool:
@@ -64,6 +70,8 @@ class StopReason(StrEnum):
 
 DIAGNOSED_ONLY = frozenset({StopReason.PRECISION_LOST, StopReason.UNBOUNDED})
 """Reasons no loop rule gives: only :func:`diagnose` names them (vectorized lanes never do)."""
+LANES_NEVER = DIAGNOSED_ONLY | {StopReason.LINE_SEARCH_FAILED}
+"""Reasons a vectorized lane never gives (lanes run no line search)."""
 
 
 @dataclass(frozen=True)
@@ -361,6 +369,10 @@ def _diverging(outcome: Outcome, facts: RunFacts, growth: float) -> Outcome:
 def _cause(facts: RunFacts, tail: RunTail) -> str:
     """A clause naming the stability limit lr exceeds, or what is true for the variant."""
     lr, variant = facts.config.learning_rate, facts.variant
+    if facts.config.line_search is not None:
+        return ""  # the search chooses each step's length: no limit on lr applies
+    if not variant.coordinatewise:
+        return "; " + NEWTON_CAUSE
     if variant.name not in RATE_LIMITS:
         return (
             f"; {variant.title} divides each step by a running size of the gradient (steps of "

@@ -216,6 +216,12 @@ def make_run(config: RunConfig) -> DescentRun:
         from gdexplorer.core.data.engine import DataRun
 
         return DataRun(config)
+    from gdexplorer.core.stepsize.search_settings import uses_direction_loop
+
+    if uses_direction_loop(config):
+        from gdexplorer.core.stepsize.direction_run import DirectionRun
+
+        return DirectionRun(config)
     return Run(config)
 
 

@@ -76,6 +76,32 @@ class Objective:
         parts = [np.broadcast_to(p, x.shape[:-1]) for p in parts]
         return np.stack(parts, axis=-1)
 
+    @cached_property
+    def hessian_exprs(self) -> tuple[tuple[sympy.Expr, ...], ...]:
+        """The exact Hessian's entries, ∂²f/∂x_i∂x_j, differentiated from the gradient."""
+        import sympy  # already loaded by parse_function, which made ``parsed``
+
+        return tuple(
+            tuple(sympy.diff(g, s) for s in self.parsed.symbols) for g in self.gradient_exprs
+        )
+
+    @cached_property
+    def hessian_is_constant(self) -> bool:
+        """Whether no Hessian entry depends on the variables (f is quadratic or linear):
+        decided symbolically, so a line search may use the closed form along a ray."""
+        variables = set(self.parsed.symbols)
+        return not any(e.free_symbols & variables for row in self.hessian_exprs for e in row)
+
+    @cached_property
+    def _hessian_fns(self) -> tuple[tuple[Callable, ...], ...]:
+        return tuple(tuple(_compile(self.parsed.symbols, e) for e in r) for r in self.hessian_exprs)
+
+    def hessian(self, point: np.ndarray | Sequence[float]) -> np.ndarray:
+        """The exact Hessian at one point (shape ``(d,)``) -> ``(d, d)``; NaN where undefined."""
+        x = _as_points(point, self.dimension).reshape(self.dimension)
+        with np.errstate(all="ignore"):
+            return np.array([[float(fn(*x)) for fn in row] for row in self._hessian_fns])
+
 
 def _compile(symbols: Sequence[sympy.Symbol], expr: sympy.Expr) -> Callable:
     """A numpy function of the expression *object* (never text).

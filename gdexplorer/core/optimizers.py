@@ -66,6 +66,9 @@ class Variant:
     state_slots: tuple[str, ...] = ()
     defaults: Mapping[str, float] = field(default_factory=dict)
     summary: str = ""
+    coordinatewise: bool = True
+    """False for a rule that is not per coordinate (Newton's −H⁻¹g): it runs in its own loop
+    (:mod:`gdexplorer.core.stepsize.direction_run`), not in the fused one or the lanes."""
 
     def hyperparameters(self, overrides: Mapping[str, float | None] | None = None) -> dict:
         """The variant's hyperparameters: its defaults, replaced by any non-None override."""
@@ -142,15 +145,28 @@ _VARIANTS = (
 )
 
 VARIANTS: Mapping[str, Variant] = MappingProxyType({v.name: v for v in _VARIANTS})
+"""The per-coordinate rules (the fused loop, the lanes, sweeps and races run these)."""
+
+NEWTON = Variant(
+    name="newton",
+    title="Newton's method",
+    equations=("step = lr * d",),
+    summary="Steps to the minimum of the local quadratic model: d = -H⁻¹g with the exact "
+    "Hessian H, x <- x + lr*d (lr = 1: pure Newton); where H is not positive definite its "
+    "eigenvalues are used as |λ|.",
+    coordinatewise=False,
+)
+ALL_VARIANTS: Mapping[str, Variant] = MappingProxyType({**VARIANTS, NEWTON.name: NEWTON})
+"""Every variant a single run may use: the per-coordinate ones and Newton's method."""
 HYPERPARAMETER_NAMES: tuple[str, ...] = ("momentum", "beta1", "beta2", "rho", "eps")
 
 
 def get_variant(name: str) -> Variant:
     """The variant called ``name``, or a :class:`ConfigError` listing the choices."""
     try:
-        return VARIANTS[name.strip().lower()]
+        return ALL_VARIANTS[name.strip().lower()]
     except KeyError:
-        choices = ", ".join(VARIANTS)
+        choices = ", ".join(ALL_VARIANTS)
         raise ConfigError(f"unknown variant '{name}': choose one of {choices}") from None
 
 

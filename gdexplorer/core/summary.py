@@ -12,6 +12,7 @@ from gdexplorer.core.trajectory import Trajectory
 def summarize(config: RunConfig, trajectory: Trajectory, outcome: Outcome) -> str:
     """Stop reason, iterations, final point, f and |grad f|, in one paragraph."""
     variant = get_variant(config.variant)
+    title = variant.title + (f", {config.line_search.title}" if config.line_search else "")
     last = len(trajectory) - 1
     point = format_point(trajectory.variables, trajectory.points[last])
     value = trajectory.values[last]
@@ -19,7 +20,7 @@ def summarize(config: RunConfig, trajectory: Trajectory, outcome: Outcome) -> st
     goal = "maximize" if config.maximize else "minimize"
     start = format_point(trajectory.variables, trajectory.points[0])
     return (
-        f"{outcome.message}. {variant.title} with learning rate {config.learning_rate:g} "
+        f"{outcome.message}. {title} with learning rate {config.learning_rate:g} "
         f"to {goal} f = {config.function} from ({start}) "
         f"ended at {point} (iteration {last:,}) with f = {value:.10g} and |∇f| = {norm:.3g}."
     )

@@ -23,6 +23,7 @@ from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.gradients import GRADIENT_MODES, make_gradient
 from gdexplorer.core.objective import build_objective
 from gdexplorer.core.optimizers import VARIANTS, OptimizerState, get_variant, update
+from gdexplorer.core.stepsize.search_settings import LineSearchSettings
 from gdexplorer.core.summary import settings_with_outcome
 
 # function, start, learning rates, extra settings: together they reach every stop reason
@@ -141,6 +142,9 @@ def test_the_cases_reach_every_reason_the_loop_can_give() -> None:
         run_to_end(RunConfig("log(x)", (1.0,), learning_rate=2.0))[1].reason,
         run_to_end(RunConfig("x^2", (1.0,), iterations=3, tol_grad=0))[1].reason,
         run_to_end(RunConfig("x^2", (1.0,), tol_grad=0, tol_step=1e-3))[1].reason,
+        run_to_end(  # Armijo backtracking: every trial step leaves f's domain
+            RunConfig("log(x)", (1e-30,), line_search=LineSearchSettings())
+        )[1].reason,
     }
     assert reasons >= set(StopReason) - {StopReason.CANCELLED}
 

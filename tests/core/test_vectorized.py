@@ -9,7 +9,7 @@ import pytest
 from numeric import assert_close_along_path, assert_close_scaled
 
 from gdexplorer.core.config import RunConfig
-from gdexplorer.core.diagnosis import DIAGNOSED_ONLY
+from gdexplorer.core.diagnosis import LANES_NEVER
 from gdexplorer.core.engine import StopReason, run_to_end
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.many.kernel import (
@@ -71,7 +71,7 @@ def test_the_cases_reach_every_stop_reason_but_cancel() -> None:
             config = RunConfig(function, start, variant=variant, iterations=300).replace(**extra)
             starts = np.repeat([start], len(rates), axis=0)
             reasons |= set(run_many_from_config(config, starts, learning_rates=rates).reasons)
-    assert reasons == set(StopReason) - {StopReason.CANCELLED} - DIAGNOSED_ONLY
+    assert reasons == set(StopReason) - {StopReason.CANCELLED} - LANES_NEVER
 
 
 def test_lanes_with_different_starts_match_and_stop_on_their_own() -> None:

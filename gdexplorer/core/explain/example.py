@@ -32,6 +32,7 @@ from gdexplorer.core.explain.maths import (
     symbol,
 )
 from gdexplorer.core.optimizers import equation_names
+from gdexplorer.core.stepsize.worked import direction_numbers, worked_sections
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
 if TYPE_CHECKING:
@@ -85,6 +86,8 @@ class WorkedExample:
     maximize: bool
     update: Update | None
     no_update_reason: str | None
+    more: tuple[Section, ...] = ()
+    """Curvature at x_k; Newton's direction and the line search's trials (stepsize.worked)."""
 
 
 def explain(
@@ -121,6 +124,9 @@ def explain(
         maximize=bool(config.maximize),
         update=update,
         no_update_reason=reason,
+        more=tuple(
+            Section(title, lines) for title, lines in worked_sections(run, trajectory, index)
+        ),
     )
 
 
@@ -169,6 +175,9 @@ def _update(run: DescentRun, window: Trajectory, index: int) -> Update:
     numbers: dict[str, Any] = {"g": used, "t": t, "lr": float(config.learning_rate), **hyper}
     numbers.update(before)
     subscripts = {"g": index, **{slot: index for slot in variant.state_slots}}
+    direction = direction_numbers(run, window, index)  # d and α of a direction run
+    numbers.update(direction)
+    subscripts.update(dict.fromkeys(direction, index))
     equations = []
     for line in variant.step_equations:
         target, expr = _split(line)
@@ -263,7 +272,7 @@ def sections(example: WorkedExample) -> tuple[Section, ...]:
         out.append(Section("No update", (("", example.no_update_reason or ""),)))
     else:
         out.extend(_update_sections(example, example.update))
-    return tuple(out)
+    return (*out, *example.more)
 
 
 def _gradient_section(example: WorkedExample) -> Section:

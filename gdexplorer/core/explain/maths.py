@@ -25,6 +25,7 @@ SYMBOLS = {
     "eps": "ε",
     "bias_correction1": "c₁",
     "bias_correction2_sqrt": "√c₂",
+    "alpha": "α",
 }
 SLOT_MEANINGS = {
     "b": "velocity",

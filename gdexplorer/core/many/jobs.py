@@ -55,7 +55,7 @@ def all_variant_configs(
         if cancel.is_set():
             break
         progress(done, len(names))
-        variant_config = config.replace(variant=name)
+        variant_config = config.replace(variant=name, line_search=None)
         rate = float(f"{suggested_rate(variant_config, cancel):.3g}")  # a rate one can type
         configs.append(variant_config.replace(learning_rate=rate))
     return configs

@@ -22,6 +22,7 @@ from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.many.vectorized import LaneStops, ProgressFn, run_many_from_config
 from gdexplorer.core.objective import Objective
 from gdexplorer.core.optimizers import get_variant
+from gdexplorer.core.stepsize.search_settings import check_lanes
 
 MEASURES = ("final_f", "iterations")
 MAX_COUNT = 100_000
@@ -135,6 +136,7 @@ def learning_rate_sweep(
         raise ConfigError(f"unknown measure '{measure}': choose final_f or iterations")
     if config.data:
         raise ConfigError("a learning-rate sweep works on a typed function, not on a dataset")
+    check_lanes(config)
     run = Run(config)
     check_lane_steps(count, run.config.iterations, "the sweep")
     rates = np.geomspace(lr_min, lr_max, count)

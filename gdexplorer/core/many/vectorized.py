@@ -34,6 +34,7 @@ from gdexplorer.core.gradients import check_gradient_mode, make_gradient
 from gdexplorer.core.many.kernel import OUTSIDE_DOMAIN, build_kernel, build_scalar_check
 from gdexplorer.core.many.lanes import CODE, REASONS, Lanes, PathRecorder, Results, Watcher
 from gdexplorer.core.objective import Objective, build_objective
+from gdexplorer.core.stepsize.search_settings import check_lanes
 
 __all__ = [
     "CODE",
@@ -212,6 +213,7 @@ def run_many_from_config(
     """
     if config.data:
         raise ConfigError("sweeps and basin maps work on a typed function, not on a dataset")
+    check_lanes(config)
     config = config.validated()
     objective = objective or build_objective(config.function, config.variables)
     return run_many(

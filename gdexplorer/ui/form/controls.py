@@ -257,6 +257,7 @@ class ControlsForm(QWidget):
                 if value is not None:
                     self.hyperparameters[name].set_value(value)
             self.learning_rate.set_value(config.learning_rate)
+            self.optimizer.line_search.set_settings(config.line_search)
             index = self.gradient_combo.findData(gradient)
             self.gradient_combo.setCurrentIndex(index if index >= 0 else 0)
             self.h_field.set_value(config.h)
@@ -288,11 +289,10 @@ class ControlsForm(QWidget):
             return self.data_section.objective()
         return self.function_field.objective()
 
-    def _function_fields(self) -> dict:
-        return {
-            "function": self.function_field.text(),
-            "variables": self.function_field.variables(),
-        }
+    def _function_fields(self) -> dict | None:
+        search, field = self.optimizer.line_search.fields(), self.function_field  # search: None
+        typed = {"function": field.text(), "variables": field.variables()}  # while c is wrong
+        return None if search is None else typed | search
 
     def _emit_function_changed(self) -> None:
         objective = self._objective()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QSpi
 
 from gdexplorer.core.config import MAX_ITERATIONS
 from gdexplorer.core.gradients import DEFAULT_H, GRADIENT_MODES, GRADIENT_TITLES
-from gdexplorer.core.optimizers import HYPERPARAMETER_NAMES, VARIANTS, Variant, get_variant
+from gdexplorer.core.optimizers import ALL_VARIANTS, HYPERPARAMETER_NAMES, Variant, get_variant
 from gdexplorer.ui.form.fields import (
     HYPERPARAMETER_LABELS,
     HYPERPARAMETER_TIPS,
@@ -26,6 +26,7 @@ from gdexplorer.ui.form.fields import (
     positive,
     unit_interval,
 )
+from gdexplorer.ui.form.line_search_group import LineSearchGroup
 
 
 class OptimizerGroup(QGroupBox):
@@ -35,7 +36,7 @@ class OptimizerGroup(QGroupBox):
         super().__init__("Optimizer", parent)
         form = QFormLayout(self)
         self.variant_combo = QComboBox(self)
-        for variant in VARIANTS.values():
+        for variant in ALL_VARIANTS.values():
             self.variant_combo.addItem(variant.title, variant.name)
             self.variant_combo.setItemData(
                 self.variant_combo.count() - 1, variant.summary, Qt.ItemDataRole.ToolTipRole
@@ -51,6 +52,8 @@ class OptimizerGroup(QGroupBox):
             field.setToolTip(HYPERPARAMETER_TIPS[name])
             form.addRow(HYPERPARAMETER_LABELS[name], field)
             self.hyperparameters[name] = field
+        self.line_search = LineSearchGroup(self)  # line_search_group.py
+        form.addRow(self.line_search)
         self._form = form
 
     def variant(self) -> Variant:
@@ -66,6 +69,7 @@ class OptimizerGroup(QGroupBox):
             if used:
                 field.set_value(variant.defaults[name])
         self.variant_hint.setText(variant.summary)
+        self.line_search.follow_variant(variant.name)
 
 
 class StoppingGroup(QGroupBox):

@@ -1,0 +1,1 @@
+"""Step-size control: line searches, Newton's direction, and the loop that runs them."""

@@ -46,6 +46,7 @@ def main(
     screenshot: str | None = None,
     open_file: KnownFile | None = None,
     notice: str | None = None,
+    size: tuple[int, int] | None = None,
 ) -> int:
     """Open the explorer window and return the exit status.
 
@@ -62,6 +63,9 @@ def main(
         A trajectory CSV or a runs file to show once the window is up (``gdexplorer FILE``).
     notice:
         A sentence for the status bar (why a FILE could not be opened, or that it was).
+    size:
+        The window's width and height in pixels (``--size WxH``); None: the stored size, or
+        1400x900 for a screenshot.
     """
     try:
         if config is not None:
@@ -74,10 +78,14 @@ def main(
     window = MainWindow(SettingsStore(read_only=target is not None))
     window.error_guard = install_error_guard(window)  # a bug in a slot: a message, not a crash
     if target is not None:
+        if size is not None:
+            window.resize(*size)
         status = _take_screenshot(app, window, config, target, open_file)
         shiboken6.delete(window)  # see below
         return status
     window.restore_layout()
+    if size is not None:
+        window.resize(*size)
     window.show()
     opener = _Opener(window, config, open_file, notice)  # after the window appears
     QTimer.singleShot(0, opener.open)

@@ -17,6 +17,7 @@ from gdexplorer.core.engine import Outcome
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.run_protocol import DescentRun
 from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.ui import window_layout as layout
 from gdexplorer.ui import window_parts as parts
 from gdexplorer.ui.compare.basin_panel import BasinOverlay
 from gdexplorer.ui.compare.dock import CompareTabs
@@ -61,20 +62,24 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.resize(DEFAULT_SIZE)
+        self.layout_keeper.remember_default()  # View > Restore layout brings this back
 
     # -- construction -------------------------------------------------------------------
 
     def _build_panels(self) -> None:
         self.form = ControlsForm()
         scroll = parts.scrolled(self.form, FORM_WIDTH)
+        layout.fit_scroll_width(scroll, self.form)
+        settings = parts.stacked(scroll, self.form.detach_run_bar())  # Run stays in view
         self.form_dock = parts.add_dock(
-            self, "Settings", scroll, Qt.DockWidgetArea.LeftDockWidgetArea
+            self, "Settings", settings, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.plot = PlotView()
         self.playback = PlaybackBar()
         self.setCentralWidget(parts.stacked(self.plot, self.playback))
         self.convergence = ConvergenceView()
         self.inspector = Inspector()
+        layout.set_side_minimums(self.convergence, self.inspector)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.convergence_dock = parts.add_dock(self, "Convergence", self.convergence, right)
         self.inspector_dock = parts.add_dock(self, "Iteration k", self.inspector, right)
@@ -139,10 +144,11 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(False)
         run_menu.addSeparator()
         parts.add_action(run_menu, "Reset to &defaults", self.reset_to_defaults)
-        view_menu = self.menuBar().addMenu("&View")
-        for dock in (self.form_dock, self.convergence_dock, self.inspector_dock, self.compare_dock):
-            view_menu.addAction(dock.toggleViewAction())
-        view_menu.addAction(self.data_dock.toggleViewAction())
+        docks = (self.form_dock, self.convergence_dock, self.inspector_dock, self.compare_dock)
+        self.layout_keeper = layout.LayoutKeeper(
+            self, (*docks, self.data_dock), self._show_data_dock_as_mode
+        )
+        self.layout_keeper.fill_menu(self.menuBar().addMenu("&View"))
         help_menu = self.menuBar().addMenu("&Help")
         parts.add_action(help_menu, "What each &variant does", self.show_variants_help)
         parts.add_action(help_menu, "&About gdexplorer", self.show_about)
@@ -192,7 +198,10 @@ class MainWindow(QMainWindow):
 
     def restore_layout(self) -> None:
         self.store.restore_window(self)
-        self.data_dock.setVisible(self.form.mode_switch.is_data_mode())  # as the form's mode
+        self._show_data_dock_as_mode()
+
+    def _show_data_dock_as_mode(self) -> None:
+        self.data_dock.setVisible(self.form.mode_switch.is_data_mode())
 
     @Slot(str)
     def show_status(self, message: str) -> None:

@@ -150,16 +150,19 @@ class PlaybackBar(QWidget):
         self.position_label = QLabel(self)
         row.addWidget(self.position_label)
         row.addStretch(1)
+        row.addSpacing(16)  # "k = 62 / 62" never runs into "Speed", however narrow the bar
         self._make_speed_control(row)
 
     def _make_speed_control(self, row: QHBoxLayout) -> None:
-        row.addWidget(QLabel("Speed", self))
+        self.speed_caption = QLabel("Speed", self)
+        row.addWidget(self.speed_caption)
         self.speed_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.speed_slider.setRange(
             round(MIN_SPEED_LOG * SPEED_STEPS_PER_DECADE),
             round(MAX_SPEED_LOG * SPEED_STEPS_PER_DECADE),
         )
-        self.speed_slider.setFixedWidth(140)
+        self.speed_slider.setMinimumWidth(80)
+        self.speed_slider.setMaximumWidth(140)
         self.speed_slider.setToolTip("Iterations per second while playing (log scale)")
         self.speed_slider.valueChanged.connect(self._on_speed_changed)
         self.speed_slider.actionTriggered.connect(self._on_speed_chosen)

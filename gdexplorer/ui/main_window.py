@@ -24,6 +24,7 @@ from gdexplorer.ui.compare.dock import CompareTabs
 from gdexplorer.ui.error_guard import ErrorGuard
 from gdexplorer.ui.file_actions import FileActions
 from gdexplorer.ui.form.controls import ControlsForm, ShownFunction
+from gdexplorer.ui.help_dialogs import HelpMenu
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.stage import ShownRun, Stage, Turn
 from gdexplorer.ui.threads import redraw_gate
@@ -150,7 +151,8 @@ class MainWindow(QMainWindow):
         )
         self.layout_keeper.fill_menu(self.menuBar().addMenu("&View"))
         help_menu = self.menuBar().addMenu("&Help")
-        parts.add_action(help_menu, "What each &variant does", self.show_variants_help)
+        self.help_pages = HelpMenu(self)  # variants, typing a function, keyboard shortcuts
+        self.help_pages.fill(help_menu)
         parts.add_action(help_menu, "&About gdexplorer", self.show_about)
 
     def _connect(self) -> None:
@@ -217,7 +219,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_variants_help(self) -> None:
-        parts.show_message(self, "What each variant does", parts.variants_html())
+        self.help_pages.show_variants()
 
     @Slot()
     def show_about(self) -> None:

@@ -206,12 +206,12 @@ def _take_screenshot(
     known: KnownFile | None = None,
 ) -> int:
     previous = qInstallMessageHandler(drop_offscreen_chatter)
+    window.show()  # first, as a student's window: docks shown by the settings are laid out
     if config is not None:
         window.form.set_config(config)
     elif known is None or known.kind is FileKind.TRAJECTORY:
         window.form.select_preset(DEFAULT_PRESET)  # not the last session: reproducible
     taker = _ScreenshotTaker(app, window, path)
-    window.show()
     if known is None:
         QTimer.singleShot(0, window.form.request_run)
     elif open_in_window(window, known):

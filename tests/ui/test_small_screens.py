@@ -71,19 +71,21 @@ def test_a_learning_rate_sweep_never_widens_the_window(qtbot, small_window):
     assert small_window.width() <= SMALLEST_SCREEN.width()
 
 
-def test_the_playback_counter_and_speed_do_not_run_together(qtbot, small_window):
+@pytest.mark.parametrize("count", [63, 1_001, 20_001])
+def test_the_playback_counter_is_whole_and_apart_from_the_speed(qtbot, small_window, count):
     playback = small_window.playback
-    playback.set_count(20_001)  # the widest counter a default run shows
+    playback.set_count(count)
     playback.go_last()
     label, caption = playback.position_label, playback.speed_caption
+    assert label.text() == f"k = {count - 1:,} / {count - 1:,}"
     text_width = label.fontMetrics().horizontalAdvance(label.text())
-
-    def gap() -> int:
-        label_end = label.mapTo(playback, QPoint(0, 0)).x() + text_width
-        return caption.mapTo(playback, QPoint(0, 0)).x() - label_end
-
-    qtbot.waitUntil(lambda: gap() >= 16, timeout=2000)
-    assert label.text() == "k = 20,000 / 20,000"
+    qtbot.waitUntil(lambda: label.width() >= text_width, timeout=2000)  # not cut
+    label_box = label.geometry().translated(label.parentWidget().mapTo(playback, QPoint(0, 0)))
+    caption_box = caption.geometry().translated(
+        caption.parentWidget().mapTo(playback, QPoint(0, 0))
+    )
+    assert not label_box.adjusted(-8, -2, 8, 2).intersects(caption_box)  # never "62Speed"
+    assert _fits(small_window.minimumSizeHint())  # a long run's counter widens nothing
 
 
 def test_docks_hide_and_come_back_with_restore_layout(qtbot, window):
@@ -129,3 +131,43 @@ def test_a_screenshot_is_taken_at_the_size_asked_for(tmp_path, size):
     assert done.returncode == 0, done.stderr
     image = QImage(str(target))
     assert (image.width(), image.height()) == size
+
+
+def _in_viewport(widget, scroll) -> bool:
+    """Whether ``widget`` is wholly inside the scroll area's viewport as it is scrolled now."""
+    viewport = scroll.viewport()
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    box = widget.rect().translated(top_left)
+    return widget.isVisible() and viewport.rect().contains(box)
+
+
+@pytest.mark.parametrize("size", [QSize(1400, 900), SMALLEST_SCREEN])
+def test_the_data_forms_common_case_fits_without_scrolling(qtbot, window, size):
+    from gdexplorer.core.data.datasets import load_samples
+
+    window.resize(size)
+    window.form.set_config(load_samples()[0].config)
+    section = window.form.data_section
+    scroll = window.form.parentWidget().parentWidget()
+    qtbot.waitUntil(lambda: section.isVisible() and window.size() == size, timeout=2000)
+    assert scroll.verticalScrollBar().value() == 0
+    for widget in (section.sample_combo, section.templates.template_combo, section.batch_size):
+        qtbot.waitUntil(lambda w=widget: _in_viewport(w, scroll), timeout=2000)
+    assert _inside(window.form.run_button, window)
+    order = (section.sample_combo, section.templates.template_combo, section.batch_size)
+    heights = [w.mapTo(section, QPoint(0, 0)).y() for w in (*order, section.loss_field)]
+    assert heights == sorted(heights)  # data, model, batch size: then the loss written out
+    assert not section.more.is_open() and not section.epochs.isVisible()  # folded, and says so
+    assert "epochs" in section.more.header.text() and "seed" in section.more.header.text()
+
+
+def test_folded_settings_open_when_a_run_uses_them(qtbot, window):
+    from gdexplorer.core.data.datasets import load_samples
+
+    config = load_samples()[0].config
+    window.form.set_config(config.replace(epochs=3))
+    section = window.form.data_section
+    qtbot.waitUntil(section.epochs.isVisible, timeout=2000)
+    assert section.more.is_open() and section.epochs.value() == 3
+    section.more.header.click()
+    assert not section.epochs.isVisible() and window.form.config().epochs == 3  # still used

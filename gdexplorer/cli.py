@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,6 +78,17 @@ def check_square_fits(text: str, value: float) -> float:
             "number such as 1e-6"
         )
     return value
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """``--size WxH``: the window's width and height in pixels (at least 640x480)."""
+    match = re.fullmatch(r"\s*(\d{3,5})\s*[xX×]\s*(\d{3,5})\s*", text)
+    size = (int(match[1]), int(match[2])) if match else (0, 0)
+    if not (640 <= size[0] <= 10000 and 480 <= size[1] <= 10000):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a window size from 640x480 to 10000x10000; write it like 1024x700"
+        )
+    return size
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -171,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--view", choices=("contour", "3d", "both"), default="contour",
         help="the centre shows the contour, the 3-D surface or both (3-D needs OpenGL)",
     )  # fmt: skip
+    parser.add_argument(
+        "--size", type=window_size, metavar="WxH", help="window size, e.g. 1024x700"
+    )
     parser.add_argument("--list-presets", action="store_true", help="list the bundled examples")
     add_run_options(parser)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -203,6 +218,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     check_output_name(args.output)  # before the run, not after it
     config = config_from_args(args)
+    print_notes(config)
     if args.output is not None:  # a target that must not be written is refused before the run
         from gdexplorer.core.files.safe_write import paired_targets
 
@@ -213,6 +229,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         path = _write_output(trajectory, args.output, config, outcome)
         print(f"Wrote {len(trajectory):,} rows to {path} (settings in {path.with_suffix('.json')})")
     return 0
+
+
+def print_notes(config: RunConfig) -> None:
+    """Gentle notes on the typed function (``sinx`` is one variable) on stderr: not errors."""
+    from gdexplorer.core.parse.hints import notes_on_text
+
+    for note in notes_on_text(config.function, config.variables) if not config.data else ():
+        print(f"gdexplorer: note: {note}", file=sys.stderr)
 
 
 def _write_output(trajectory, path: str, config: RunConfig, outcome=None):
@@ -232,6 +256,8 @@ def _write_output(trajectory, path: str, config: RunConfig, outcome=None):
 
 def _cmd_window(args: argparse.Namespace) -> int:
     config, opened, notice = window_inputs(args)
+    if config is not None:
+        print_notes(config)
     if not _has_display():
         if args.screenshot is None:
             raise GdxError(
@@ -246,7 +272,12 @@ def _cmd_window(args: argparse.Namespace) -> int:
     from gdexplorer.ui.app import main as open_window
 
     return open_window(
-        config, screenshot=args.screenshot, open_file=opened, notice=notice, view=args.view
+        config,
+        screenshot=args.screenshot,
+        open_file=opened,
+        notice=notice,
+        view=args.view,
+        size=args.size,
     )
 
 

@@ -84,7 +84,7 @@ _VARIANTS = (
         name="gd",
         title="Gradient descent",
         equations=("step = -lr * g",),
-        summary="Steps against the gradient, lr times its size: x <- x - lr*g.",
+        summary="Steps against the gradient, lr times its size: x ← x − lr·g.",
     ),
     Variant(
         name="momentum",
@@ -101,7 +101,7 @@ _VARIANTS = (
         equations=("b = momentum * b + g", "step = -lr * (g + momentum * b)"),
         state_slots=("b",),
         defaults=MappingProxyType({"momentum": 0.9}),
-        summary="Momentum that looks ahead: the step uses g + momentum*b, which corrects an "
+        summary="Momentum that looks ahead: the step uses g + μ·b, which corrects an "
         "overshoot one step earlier (PyTorch SGD nesterov=True).",
     ),
     Variant(

@@ -48,6 +48,7 @@ def main(
     open_file: KnownFile | None = None,
     notice: str | None = None,
     view: str = "contour",
+    size: tuple[int, int] | None = None,
 ) -> int:
     """Open the explorer window and return the exit status.
 
@@ -67,6 +68,9 @@ def main(
     view:
         What the centre shows: ``"contour"``, ``"3d"`` or ``"both"`` (a screenshot of a 3-D
         view that cannot be drawn exits with status 2 and says why).
+    size:
+        The window's width and height in pixels (``--size WxH``); None: the stored size, or
+        1400x900 for a screenshot.
     """
     try:
         if config is not None:
@@ -80,10 +84,14 @@ def main(
     window.error_guard = install_error_guard(window)  # a bug in a slot: a message, not a crash
     window.central_views.set_mode(ViewMode(view))
     if target is not None:
+        if size is not None:
+            window.resize(*size)
         status = _take_screenshot(app, window, config, target, open_file)
         shiboken6.delete(window)  # see below
         return status
     window.restore_layout()
+    if size is not None:
+        window.resize(*size)
     window.show()
     opener = _Opener(window, config, open_file, notice)  # after the window appears
     QTimer.singleShot(0, opener.open)
@@ -210,12 +218,12 @@ def _take_screenshot(
     known: KnownFile | None = None,
 ) -> int:
     previous = qInstallMessageHandler(drop_offscreen_chatter)
+    window.show()  # first, as a student's window: docks shown by the settings are laid out
     if config is not None:
         window.form.set_config(config)
     elif known is None or known.kind is FileKind.TRAJECTORY:
         window.form.select_preset(DEFAULT_PRESET)  # not the last session: reproducible
     taker = _ScreenshotTaker(app, window, path)
-    window.show()
     if known is None:
         QTimer.singleShot(0, window.form.request_run)
     elif open_in_window(window, known):

@@ -17,12 +17,14 @@ from gdexplorer.core.engine import Outcome
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.run_protocol import DescentRun
 from gdexplorer.core.trajectory import Trajectory
+from gdexplorer.ui import window_layout as layout
 from gdexplorer.ui import window_parts as parts
 from gdexplorer.ui.compare.basin_panel import BasinOverlay
 from gdexplorer.ui.compare.dock import CompareTabs
 from gdexplorer.ui.error_guard import ErrorGuard
 from gdexplorer.ui.file_actions import FileActions
 from gdexplorer.ui.form.controls import ControlsForm, ShownFunction
+from gdexplorer.ui.help_dialogs import HelpMenu
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.stage import ShownRun, Stage, Turn
 from gdexplorer.ui.threads import redraw_gate
@@ -63,14 +65,17 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.resize(DEFAULT_SIZE)
+        self.layout_keeper.remember_default()  # View > Restore layout brings this back
 
     # -- construction -------------------------------------------------------------------
 
     def _build_panels(self) -> None:
         self.form = ControlsForm()
         scroll = parts.scrolled(self.form, FORM_WIDTH)
+        layout.fit_scroll_width(scroll, self.form)
+        settings = parts.stacked(scroll, self.form.detach_run_bar())  # Run stays in view
         self.form_dock = parts.add_dock(
-            self, "Settings", scroll, Qt.DockWidgetArea.LeftDockWidgetArea
+            self, "Settings", settings, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.plot = PlotView()
         self.playback = PlaybackBar()
@@ -79,6 +84,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(parts.stacked(self.central_views, self.playback))
         self.convergence = ConvergenceView()
         self.inspector = Inspector()
+        layout.set_side_minimums(self.convergence, self.inspector)
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.convergence_dock = parts.add_dock(self, "Convergence", self.convergence, right)
         self.inspector_dock = parts.add_dock(self, "Iteration k", self.inspector, right)
@@ -145,12 +151,14 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(False)
         run_menu.addSeparator()
         parts.add_action(run_menu, "Reset to &defaults", self.reset_to_defaults)
-        view_menu = self.menuBar().addMenu("&View")
-        for dock in (self.form_dock, self.convergence_dock, self.inspector_dock, self.compare_dock):
-            view_menu.addAction(dock.toggleViewAction())
-        view_menu.addAction(self.data_dock.toggleViewAction())
+        docks = (self.form_dock, self.convergence_dock, self.inspector_dock, self.compare_dock)
+        self.layout_keeper = layout.LayoutKeeper(
+            self, (*docks, self.data_dock), self._show_data_dock_as_mode
+        )
+        self.layout_keeper.fill_menu(self.menuBar().addMenu("&View"))
         help_menu = self.menuBar().addMenu("&Help")
-        parts.add_action(help_menu, "What each &variant does", self.show_variants_help)
+        self.help_pages = HelpMenu(self)  # variants, typing a function, keyboard shortcuts
+        self.help_pages.fill(help_menu)
         parts.add_action(help_menu, "&About gdexplorer", self.show_about)
 
     def _connect(self) -> None:
@@ -200,7 +208,10 @@ class MainWindow(QMainWindow):
 
     def restore_layout(self) -> None:
         self.store.restore_window(self)
-        self.data_dock.setVisible(self.form.mode_switch.is_data_mode())  # as the form's mode
+        self._show_data_dock_as_mode()
+
+    def _show_data_dock_as_mode(self) -> None:
+        self.data_dock.setVisible(self.form.mode_switch.is_data_mode())
 
     @Slot(str)
     def show_status(self, message: str) -> None:
@@ -216,7 +227,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_variants_help(self) -> None:
-        parts.show_message(self, "What each variant does", parts.variants_html())
+        self.help_pages.show_variants()
 
     @Slot()
     def show_about(self) -> None:

@@ -1,5 +1,5 @@
 """Small pieces of the main window that need none of its state: docks, menu actions, the
-Help dialogs and dropped files."""
+About box and dropped files (the Help pages are in :mod:`.help_dialogs`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from gdexplorer import __version__
 from gdexplorer.core.objective import Objective
-from gdexplorer.core.optimizers import VARIANTS
 from gdexplorer.core.trajectory import Trajectory
 
 
@@ -74,18 +73,6 @@ def add_action(
     action.triggered.connect(slot)
     menu.addAction(action)
     return action
-
-
-def variants_html() -> str:
-    """Each variant's title, summary and update equations."""
-    lines = []
-    for variant in VARIANTS.values():
-        equations = "<br>".join(variant.equations)
-        lines.append(
-            f"<p><b>{variant.title}</b> ({variant.name}): {variant.summary}<br>"
-            f"<code>{equations}</code></p>"
-        )
-    return "".join(lines)
 
 
 def about_html() -> str:

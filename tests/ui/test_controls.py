@@ -186,3 +186,31 @@ def test_settings_store_round_trips_and_ignores_junk(qtbot, isolated_settings):
     store.save_config(config)
     store.clear()
     assert SettingsStore().load_config() is None
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("sinx", "one variable named 'sinx' — did you mean sin(x)?"),
+        ("xy + 1", "'xy' is one variable; for a product write x*y"),
+    ],
+)
+def test_a_function_that_reads_oddly_gets_a_gentle_note_not_an_error(qtbot, form, text, note):
+    type_function(qtbot, form, text)
+    with qtbot.waitSignal(form.function_field.parsed, timeout=2000):
+        pass
+    field = form.function_field
+    assert field.note() == f"Note: {note}" and field.note_label.isVisible()
+    assert not field.error_label.isVisible() and form.run_button.isEnabled()
+    type_function(qtbot, form, "x^2 + y^2")
+    with qtbot.waitSignal(field.parsed, timeout=2000):
+        pass
+    assert field.note() == "" and not field.note_label.isVisible()
+
+
+def test_an_equation_is_refused_with_the_function_it_means(qtbot, form):
+    type_function(qtbot, form, "x = 3")
+    with qtbot.waitSignal(form.function_field.rejected, timeout=2000) as rejected:
+        pass
+    assert "is an equation, not a function" in rejected.args[0] and "(x - 3)^2" in rejected.args[0]
+    assert not form.run_button.isEnabled() and form.function_field.note() == ""

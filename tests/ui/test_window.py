@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QApplication, QMessageBox
 from run_configs import ENDLESS
 
 from gdexplorer.core.config import RunConfig
@@ -226,12 +225,11 @@ def test_the_last_session_comes_back_and_reset_forgets_it(qtbot, window):
 
 
 def test_help_explains_every_variant_without_blocking(qtbot, window):
-    window.show_variants_help()
-    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
-    assert boxes and boxes[-1].isVisible() and not boxes[-1].isModal()
+    dialog = window.help_pages.show_variants()
+    assert dialog.isVisible() and not dialog.isModal()
     for title in ("Gradient descent", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"):
-        assert title in boxes[-1].text()
-    boxes[-1].close()
+        assert title in dialog.browser.toPlainText()
+    dialog.close()
 
 
 def test_space_on_a_focused_check_box_toggles_it_not_playback(qtbot, window):

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from gdexplorer.core.errors import ExpressionError
+from gdexplorer.core.parse import hints
 from gdexplorer.core.parse._rules import (
     EXAMPLE,
     FUNCTIONS,
@@ -166,6 +167,10 @@ def _is_name(token: Token | None) -> bool:
     return token is not None and token.kind == "name" and not keyword.iskeyword(token.text)
 
 
+def _is_variable(token: Token) -> bool:
+    return _is_name(token) and token.text not in RESERVED
+
+
 def _declared_names(head: list[Token]) -> list[Token] | None:
     """Match ``f`` or ``f(x, y)`` before a leading '='; return the argument names or None."""
     if head and head[0].text in RESERVED:
@@ -188,6 +193,8 @@ def strip_definition(text: str, tokens: list[Token]) -> tuple[list[Token], list[
         return tokens, None
     declared = _declared_names(tokens[: equals[0]])
     body = tokens[equals[0] + 1 :] if declared is not None else tokens
+    if declared == [] and tokens[0].text != "f" and not any(map(_is_variable, body)):
+        raise _error(hints.equation_message(*text.split("=", 1)), tokens[equals[0]])  # x = 3
     for token in body:
         if token.text != "=":
             continue
@@ -198,6 +205,8 @@ def strip_definition(text: str, tokens: list[Token]) -> tuple[list[Token], list[
             raise _error(
                 "'=' is not allowed inside brackets: functions take one plain argument", token
             )
+        if sum(t.text == "=" for t in tokens) == 1:  # x^2 = 2: an equation
+            raise _error(hints.equation_message(text[: token.start], text[token.end :]), token)
         raise _error(
             f"'=' is not allowed here: type only the right-hand side, e.g. {EXAMPLE} "
             f"instead of f = {EXAMPLE} (a leading 'f(x, y) =' is also fine)",
@@ -367,6 +376,9 @@ def insert_multiplication(text: str, tokens: list[Token]) -> list[Token]:
 
 def prepare(text: str) -> SourceMap:
     """Check and translate typed text into Python expression source plus its position map."""
+    bars = hints.absolute_value_message(text)
+    if bars is not None:  # |x|: Python's "or", a beginner's absolute value
+        raise ExpressionError(f"{bars} ({column(text.index('|'))})", text.index("|"))
     tokens = tokenize(text)
     body, declared = strip_definition(text, tokens)
     check_brackets(body)

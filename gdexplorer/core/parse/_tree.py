@@ -12,6 +12,7 @@ import ast
 import keyword
 
 from gdexplorer.core.errors import ExpressionError
+from gdexplorer.core.parse import hints
 from gdexplorer.core.parse._rules import (
     CONSTANTS,
     EXAMPLE,
@@ -204,6 +205,9 @@ def _constant_problem(node: ast.Constant, segment: str, start: int) -> tuple[str
 
 def unknown_function(name: str) -> str:
     """The message for a call of a name that is not an allowed function."""
+    unavailable = hints.unavailable_function(name)
+    if unavailable is not None:  # max(x, 0): never "write max*(...)"
+        return unavailable
     variant = case_variant(name)
     if variant in CONSTANTS:
         return f"'{name}' is not a function — did you mean '{variant}*(...)'?"

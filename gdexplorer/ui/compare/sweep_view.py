@@ -58,6 +58,7 @@ class SweepView(QWidget):
             self.plot.addItem(line, ignoreBounds=True)
         self.legend = QLabel()
         self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)  # a long legend wraps: it never widens the window
         self.status = QLabel("Run a sweep to see how the learning rate changes the result.")
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -183,7 +184,7 @@ def _legend(result: SweepResult, above: np.ndarray) -> str:
     if result.stability_limit is not None:
         parts.append(f'<span style="color:{LIMIT}; font-weight:bold">┆</span>&nbsp;'
                      f"{_limit_text(result)}")  # fmt: skip
-    return "&nbsp;&nbsp;&nbsp;".join(parts)
+    return "&nbsp;&nbsp; ".join(parts)  # a line may break between entries, not inside one
 
 
 def _line(colour: str, dash, angle: int, position: float) -> pg.InfiniteLine:

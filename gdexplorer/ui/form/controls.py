@@ -8,7 +8,6 @@ about runs, plots or threads.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal, Slot
@@ -16,8 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,20 +27,12 @@ from gdexplorer.core.optimizers import Variant, get_variant
 from gdexplorer.core.presets import Preset, get_preset, load_presets
 from gdexplorer.ui.form.data_form import DataSection
 from gdexplorer.ui.form.data_mode import ModeSwitch, show_mode
-from gdexplorer.ui.form.fields import ErrorLabel, StartPointFields, hint_label, section_label
+from gdexplorer.ui.form.fields import StartPointFields, hint_label, section_label
 from gdexplorer.ui.form.function import FunctionField
-from gdexplorer.ui.form.preset_note import best_fit, show_preset_origin, where_to_look
+from gdexplorer.ui.form.preset_note import show_preset_origin, where_to_look
+from gdexplorer.ui.form.run_bar import RunBar
 from gdexplorer.ui.form.settings_groups import OptimizerGroup, StoppingGroup
-
-
-@dataclass(frozen=True)
-class ShownFunction:
-    """A newly parsed function and where to look at it (from the preset, when one applies)."""
-
-    objective: Objective
-    start: tuple[float, ...] | None
-    plot_range: tuple[tuple[float, float], ...] | None
-    minima: tuple[tuple[float, ...], ...]
+from gdexplorer.ui.form.shown_function import ShownFunction, best_fit
 
 
 class ControlsForm(QWidget):
@@ -83,9 +72,7 @@ class ControlsForm(QWidget):
         layout.addWidget(self._build_function_group())
         layout.addWidget(self._build_optimizer_group())
         layout.addWidget(self._build_stopping_group())
-        layout.addLayout(self._build_buttons())
-        self.run_error = ErrorLabel(self)
-        layout.addWidget(self.run_error)
+        layout.addWidget(self._build_run_bar())
         layout.addStretch(1)
         self._on_variant_changed()
         self._on_gradient_mode_changed()
@@ -141,18 +128,14 @@ class ControlsForm(QWidget):
         self.iterations.valueChanged.connect(self._on_any_edit)
         return group
 
-    def _build_buttons(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.run_button = QPushButton("Run", self)
-        self.run_button.setToolTip("Run gradient descent (Ctrl+R)")
-        self.run_button.setDefault(True)
+    def _build_run_bar(self) -> RunBar:
+        self.run_bar = RunBar(self)
+        self.run_button = self.run_bar.run_button
+        self.stop_button = self.run_bar.stop_button
+        self.run_error = self.run_bar.run_error
         self.run_button.clicked.connect(self.request_run)
-        self.stop_button = QPushButton("Stop", self)
-        self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop_requested)
-        row.addWidget(self.run_button, 1)
-        row.addWidget(self.stop_button)
-        return row
+        return self.run_bar
 
     # -- public API ---------------------------------------------------------------------
 
@@ -223,6 +206,14 @@ class ControlsForm(QWidget):
     def set_start(self, point: Sequence[float]) -> None:
         """Set the start point (the student clicked the plot), rounded to 4 digits."""
         self.start_fields.set_values([float(f"{float(v):.4g}") for v in point])
+
+    def detach_run_bar(self) -> RunBar:
+        """Take Run, Stop and their message out of the form, to keep them in view below it."""
+        layout = self.layout()
+        assert layout is not None
+        layout.removeWidget(self.run_bar)
+        self.run_bar.show_as_footer()
+        return self.run_bar
 
     def set_running(self, running: bool) -> None:
         self.stop_button.setEnabled(running)

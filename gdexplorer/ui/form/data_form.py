@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
@@ -38,6 +38,7 @@ from gdexplorer.core.data.datasets import (
     load_samples,
 )
 from gdexplorer.core.errors import GdxError
+from gdexplorer.ui.form.collapsible import Collapsible
 from gdexplorer.ui.form.data_loss_field import LossField
 from gdexplorer.ui.form.data_template import TemplatePicker, fit_narrow
 from gdexplorer.ui.form.fields import ErrorLabel
@@ -90,7 +91,11 @@ class DataSection(QGroupBox):
         form = QFormLayout(self)
         self._build_source_rows(form)
         self._build_model_rows(form)
-        self._build_batch_rows(form)
+        position = cast(tuple[int, Any], form.getWidgetPosition(self.templates.template_combo))
+        self._build_batch_rows(form, position[0] + 1)  # data, model, batch: the common case
+        self.more = Collapsible("More: epochs, shuffling seed, standardizing", self)
+        self._build_more_rows(self.more.rows)
+        form.addRow(self.more)
         self._form = form
         self._relayout_timer = QTimer(self)
         self._relayout_timer.setSingleShot(True)
@@ -133,16 +138,19 @@ class DataSection(QGroupBox):
         self.loss_field.line_edit.textEdited.connect(self._on_loss_typed)
         form.addRow("Loss ℓ =", self.loss_field)
 
-    def _build_batch_rows(self, form: QFormLayout) -> None:
+    def _build_batch_rows(self, form: QFormLayout, row: int) -> None:
         self.batch_size = QSpinBox(self)
         self.batch_size.setRange(0, 1)
         self.batch_size.setSpecialValueText("all")
         self.batch_size.setGroupSeparatorShown(True)
         self.batch_size.setToolTip("Examples per update: all = batch, 1 = stochastic")
         self.batch_size.valueChanged.connect(self._on_batch_size_changed)
-        form.addRow("Batch size", self.batch_size)
+        form.insertRow(row, "Batch size", self.batch_size)
         self.flavour_label = _hint_label(self)
-        form.addRow(self.flavour_label)
+        form.insertRow(row + 1, self.flavour_label)
+
+    def _build_more_rows(self, form: QFormLayout) -> None:
+        """Epochs, seed and standardizing: folded under "More", as most runs leave them."""
         self.epochs = QSpinBox(self)
         self.epochs.setRange(0, MAX_EPOCHS)
         self.epochs.setSpecialValueText("no limit")
@@ -228,6 +236,8 @@ class DataSection(QGroupBox):
             self.epochs.setValue(min(config.epochs or 0, MAX_EPOCHS))
             self.batch_size.setValue(config.batch_size or 0)
             self.standardize.setChecked(config.standardize)
+            if config.epochs or config.standardize:  # a setting that matters is never folded
+                self.more.set_open(True)
         finally:
             self._filling = False
         self.loss_field.set_data(self._dataset, config.standardize)

@@ -46,10 +46,3 @@ def where_to_look(
     if preset is None or data_mode or preset.config.function != function:
         return None, None
     return preset.plot_range, preset.minima
-
-
-def best_fit(objective) -> tuple[tuple[float, ...], ...]:
-    """A loss on data that is quadratic in the parameters has one least-squares minimum to mark
-    (when it is unique); a typed function without a preset has none known."""
-    best = getattr(objective, "least_squares_minimum", None)
-    return (best,) if best is not None else ()

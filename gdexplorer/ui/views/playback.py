@@ -31,6 +31,8 @@ SPEED_STEPS_PER_DECADE = 10
 DEFAULT_SPEED = 20.0
 PLAY_SECONDS = 10.0
 """A finished run's suggested speed plays all of it in about this long."""
+COUNTER_GAP = 12
+"""Pixels between the scrubber and the iteration counter, and before the speed control."""
 FRAME_MS = 16  # at most ~60 frames a second; faster speeds advance several rows per tick
 
 
@@ -123,7 +125,9 @@ class PlaybackBar(QWidget):
         return action
 
     def _make_widgets(self) -> None:
-        """The scrubber across the full width; the buttons and the speed under it."""
+        """The scrubber across the full width with "k = 62 / 62" at its end; the buttons and
+        the speed under it (the counter has a row of its own, so however many iterations it
+        counts it never runs into "Speed" or widens the window)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.setSpacing(0)
@@ -131,7 +135,12 @@ class PlaybackBar(QWidget):
         self.scrubber.setToolTip("Drag to any iteration")
         self.scrubber.valueChanged.connect(self._on_scrubbed)
         self.scrubber.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        layout.addWidget(self.scrubber)
+        self.position_label = QLabel(self)
+        top = QHBoxLayout()
+        top.addWidget(self.scrubber, 1)
+        top.addSpacing(COUNTER_GAP)
+        top.addWidget(self.position_label)
+        layout.addLayout(top)
         row = QHBoxLayout()
         layout.addLayout(row)
         for action in (
@@ -146,20 +155,20 @@ class PlaybackBar(QWidget):
             button.setAutoRaise(True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             row.addWidget(button)
-        row.addSpacing(8)
-        self.position_label = QLabel(self)
-        row.addWidget(self.position_label)
         row.addStretch(1)
+        row.addSpacing(COUNTER_GAP)
         self._make_speed_control(row)
 
     def _make_speed_control(self, row: QHBoxLayout) -> None:
-        row.addWidget(QLabel("Speed", self))
+        self.speed_caption = QLabel("Speed", self)
+        row.addWidget(self.speed_caption)
         self.speed_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.speed_slider.setRange(
             round(MIN_SPEED_LOG * SPEED_STEPS_PER_DECADE),
             round(MAX_SPEED_LOG * SPEED_STEPS_PER_DECADE),
         )
-        self.speed_slider.setFixedWidth(140)
+        self.speed_slider.setMinimumWidth(80)
+        self.speed_slider.setMaximumWidth(140)
         self.speed_slider.setToolTip("Iterations per second while playing (log scale)")
         self.speed_slider.valueChanged.connect(self._on_speed_changed)
         self.speed_slider.actionTriggered.connect(self._on_speed_chosen)

@@ -1,0 +1,82 @@
+"""How the window's panels share a screen: minimum sizes, the View menu and the default layout.
+
+On a 1024x700 screen every panel must stay readable and nothing may push the window past the
+screen: the docks get minimum sizes that add up to less than that, the settings form scrolls
+under a fixed Run bar, and a student who closed, floated or moved a dock can bring the first
+layout back with View > Restore layout. The layout itself (which docks, where, how big) is
+saved with the window on close (:class:`~gdexplorer.ui.settings_store.SettingsStore`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QByteArray, QObject, QSize, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QScrollArea, QStyle, QWidget
+
+SMALLEST_SCREEN = QSize(1024, 700)
+"""The smallest screen the window is laid out for: its minimum size fits inside."""
+CONVERGENCE_MINIMUM = QSize(240, 150)
+"""The two small convergence plots, f and |∇f| against k."""
+INSPECTOR_MINIMUM = QSize(240, 170)
+"""The inspector: the iterate, f and the gradient, and the first lines of the update."""
+PLAYBACK_BREATHING = 16
+"""Pixels between the iteration counter and the speed control of the playback bar."""
+
+
+def fit_scroll_width(scroll: QScrollArea, content: QWidget) -> None:
+    """The scroll area's minimum width: its content's, plus the vertical scroll bar and frame
+    (its horizontal bar is off, so anything narrower would cut the fields off)."""
+    bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+    frame = 2 * scroll.frameWidth()
+    scroll.setMinimumWidth(content.minimumSizeHint().width() + bar + frame)
+
+
+def set_side_minimums(convergence: QWidget, inspector: QWidget) -> None:
+    """Give the side panels a usable minimum size (together they fit 700 px with the compare
+    tabs, the menu and the status bar)."""
+    convergence.setMinimumSize(CONVERGENCE_MINIMUM)
+    inspector.setMinimumSize(INSPECTOR_MINIMUM)
+
+
+class LayoutKeeper(QObject):
+    """The View menu: each dock's show/hide toggle and "Restore layout".
+
+    The layout to restore is the one the window had when :meth:`remember_default` was called
+    (after building, before a stored layout is applied). ``after_restore`` runs once the layout
+    is back, for docks whose visibility follows the form (the data panel in data mode).
+    """
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        docks: Sequence[QDockWidget],
+        after_restore: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._docks = tuple(docks)
+        self._after_restore = after_restore
+        self._default = QByteArray()
+        self.restore_action = QAction("&Restore layout", window)
+        self.restore_action.setToolTip("Put every panel back where it was at the start")
+        self.restore_action.triggered.connect(self.restore_default)
+
+    def fill_menu(self, menu: QMenu) -> None:
+        for dock in self._docks:
+            menu.addAction(dock.toggleViewAction())
+        menu.addSeparator()
+        menu.addAction(self.restore_action)
+
+    def remember_default(self) -> None:
+        self._default = self._window.saveState()
+
+    @Slot()
+    def restore_default(self) -> None:
+        """Show, dock and size every panel as at the start."""
+        for dock in self._docks:
+            dock.setFloating(False)
+        self._window.restoreState(self._default)
+        if self._after_restore is not None:
+            self._after_restore()

@@ -18,6 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gdexplorer import __version__
+from gdexplorer.cli_animation import (
+    add_animation_options,
+    refuse_stray_options,
+    run_animation,
+    wants_animation,
+)
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import GdxError
 
@@ -166,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE.png", help="run, save the window, exit")
     parser.add_argument("--list-presets", action="store_true", help="list the bundled examples")
     add_run_options(parser)
+    add_animation_options(parser)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     run = commands.add_parser("run", help="run headless and print a summary")
     add_run_options(run)
@@ -224,7 +231,10 @@ def _write_output(trajectory, path: str, config: RunConfig, outcome=None):
 
 
 def _cmd_window(args: argparse.Namespace) -> int:
+    refuse_stray_options(args)
     config, opened, notice = window_inputs(args)
+    if wants_animation(args):
+        return run_animation(args, config, opened)
     if not _has_display():
         if args.screenshot is None:
             raise GdxError(
@@ -256,7 +266,7 @@ def window_inputs(
             config = settings_config(known.settings).replace(**given_options(args)).validated()
             return config, None, f"Loaded the settings from {args.file}; press Run to run them"
     except GdxError as error:
-        if args.screenshot is not None:
+        if args.screenshot is not None or wants_animation(args):
             raise
         return _form_config(args), None, str(error)
     return _form_config(args), known, None

@@ -192,6 +192,8 @@ class RaceFilm(Film):
         lengths = [measured_path(_plane(entry.trajectory)) for entry in self._entries]
         super().__init__(race.row_count(), lengths)
         self._plots = list(convergence_plots)
+        for plot in self._plots:
+            plot.getViewBox().updateAutoRange()  # fitted to the whole race, as at the end
         self._ranges = [plot.getViewBox().viewRange() for plot in self._plots]
 
     def show(self, row: int) -> None:

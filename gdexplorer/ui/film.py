@@ -13,6 +13,7 @@ views back as they were. The rows filmed come from :mod:`gdexplorer.core.film_fr
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -101,6 +102,8 @@ def subject_image(subject: FilmSubject, size: tuple[int, int]) -> np.ndarray:
     size, scaled down (or up) to fit, centred on the window's background colour."""
     images = [[_pixels(subject.grab(widget)) for widget in row] for row in subject.rows]
     background = QColor(style.BACKGROUND if style.BACKGROUND != "w" else "#ffffff")
+    if len(images) == 1 and len(images[0]) == 1:  # one widget: no canvas to paint on
+        return _as_array(_fitted(images[0][0], size, background))
     width = max(sum(image.width() for image in row) for row in images)
     height = sum(max(image.height() for image in row) for row in images)
     canvas = _canvas(width, height, background)
@@ -266,8 +269,29 @@ def _fitted(canvas: QImage, size: tuple[int, int], background: QColor) -> QImage
 
 
 def _as_array(image: QImage) -> np.ndarray:
-    """A copy of an RGB888 image's pixels, ``(height, width, 3)`` uint8."""
+    """A copy of an image's pixels as ``(height, width, 3)`` uint8 RGB.
+
+    A widget's grab is 32-bit (``0xffRRGGBB`` in native order: B, G, R, A bytes here); its
+    colour bytes are taken as they are, which is ~3x faster than converting the QImage."""
+    width, height = image.width(), image.height()
+    if image.format() in _XRGB and sys.byteorder == "little":
+        stride = image.bytesPerLine()
+        raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
+        bgra = raw.reshape(height, stride)[:, : 4 * width].reshape(height, width, 4)
+        rgb = np.empty((height, width, 3), dtype=np.uint8)
+        for channel in range(3):  # three plain copies: 5x faster than one reversed view
+            rgb[..., channel] = bgra[..., 2 - channel]
+        return rgb
     image = image.convertToFormat(QImage.Format.Format_RGB888)
-    width, height, stride = image.width(), image.height(), image.bytesPerLine()
+    stride = image.bytesPerLine()
     raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
     return raw.reshape(height, stride)[:, : 3 * width].reshape(height, width, 3).copy()
+
+
+_XRGB = (
+    QImage.Format.Format_RGB32,
+    QImage.Format.Format_ARGB32,
+    QImage.Format.Format_ARGB32_Premultiplied,
+)
+"""Formats whose bytes are B, G, R, A on a little-endian machine. A widget's grab is opaque
+(alpha 255), so premultiplied colour bytes are the colours."""

@@ -19,6 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gdexplorer import __version__
+from gdexplorer.cli_animation import (
+    add_animation_options,
+    refuse_stray_options,
+    run_animation,
+    wants_animation,
+)
 from gdexplorer.cli_line_search import add_line_search_options, line_search_given
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import GdxError
@@ -89,6 +95,14 @@ def window_size(text: str) -> tuple[int, int]:
             f"'{text}' is not a window size from 640x480 to 10000x10000; write it like 1024x700"
         )
     return size
+
+
+def checked_window_size(text: str) -> tuple[int, int]:
+    """:func:`window_size` for a value read as text: a GdxError (one line) when it is wrong."""
+    try:
+        return window_size(text)
+    except argparse.ArgumentTypeError as error:
+        raise GdxError(f"--size: {error}") from None
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -184,10 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the centre shows the contour, the 3-D surface or both (3-D needs OpenGL)",
     )  # fmt: skip
     parser.add_argument(
-        "--size", type=window_size, metavar="WxH", help="window size, e.g. 1024x700"
-    )
+        "--size", metavar="WxH",
+        help="the window's size for --screenshot (e.g. 1024x700), the frames' for --animation",
+    )  # fmt: skip
     parser.add_argument("--list-presets", action="store_true", help="list the bundled examples")
     add_run_options(parser)
+    add_animation_options(parser)
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
     run = commands.add_parser("run", help="run headless and print a summary")
     add_run_options(run)
@@ -255,9 +271,13 @@ def _write_output(trajectory, path: str, config: RunConfig, outcome=None):
 
 
 def _cmd_window(args: argparse.Namespace) -> int:
+    refuse_stray_options(args)
     config, opened, notice = window_inputs(args)
     if config is not None:
         print_notes(config)
+    if wants_animation(args):
+        return run_animation(args, config, opened)
+    size = None if args.size is None else checked_window_size(args.size)
     if not _has_display():
         if args.screenshot is None:
             raise GdxError(
@@ -277,7 +297,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
         open_file=opened,
         notice=notice,
         view=args.view,
-        size=args.size,
+        size=size,
     )
 
 
@@ -300,7 +320,7 @@ def window_inputs(
             config = settings_config(known.settings).replace(**given_options(args)).validated()
             return config, None, f"Loaded the settings from {args.file}; press Run to run them"
     except GdxError as error:
-        if args.screenshot is not None:
+        if args.screenshot is not None or wants_animation(args):
             raise
         return _form_config(args), None, str(error)
     return _form_config(args), known, None

@@ -19,6 +19,7 @@ from gdexplorer.core.run_protocol import DescentRun
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import window_layout as layout
 from gdexplorer.ui import window_parts as parts
+from gdexplorer.ui.animation_export import AnimationExport
 from gdexplorer.ui.compare.basin_panel import BasinOverlay
 from gdexplorer.ui.compare.dock import CompareTabs
 from gdexplorer.ui.error_guard import ErrorGuard
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.files.set_plot(self.plot)
         self.data_panel = DataPanel()  # the data and the model, for runs on data
         self._build_stage()
+        self.animation = AnimationExport(self)  # File > Export animation…, beside playback
+        self.playback.add_button(self.animation.action)
         self.compare = CompareTabs(  # runs, sweep and basin map
             self.stage,
             self.form,
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.files.export_trajectory_action)
         file_menu.addAction(self.files.export_plot_action)
+        file_menu.addAction(self.animation.action)
         file_menu.addSeparator()
         file_menu.addAction(self.compare.runs.export_action)
         file_menu.addAction(self.compare.runs.import_action)
@@ -180,6 +184,7 @@ class MainWindow(QMainWindow):
         self.stage.run_inspected.connect(self.inspector_follower.inspect)
         self.compare.reported.connect(self.show_status)
         self.files.reported.connect(self.show_status)
+        self.animation.reported.connect(self.show_status)
         self.files.settings_opened.connect(self.form.set_config)
         self.files.trajectory_opened.connect(self._on_trajectory_opened)
 
@@ -304,6 +309,7 @@ class MainWindow(QMainWindow):
         self.playback.play_action.setChecked(False)
         self.controller.shutdown()
         self.compare.shutdown()
+        self.animation.shutdown()
         config = self.form.config()
         if config is not None:
             self.store.save_config(config)

@@ -158,6 +158,7 @@ class PlaybackBar(QWidget):
         row.addStretch(1)
         row.addSpacing(COUNTER_GAP)
         self._make_speed_control(row)
+        self._row = row
 
     def _make_speed_control(self, row: QHBoxLayout) -> None:
         self.speed_caption = QLabel("Speed", self)
@@ -180,6 +181,14 @@ class PlaybackBar(QWidget):
         self.set_speed(DEFAULT_SPEED)
 
     # -- public API -----------------------------------------------------------------------
+
+    def add_button(self, action: QAction) -> QToolButton:
+        """A button for ``action`` at the end of the bar (Export animation…)."""
+        button = QToolButton(self)
+        button.setDefaultAction(action)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._row.addWidget(button)
+        return button
 
     def count(self) -> int:
         return self._count

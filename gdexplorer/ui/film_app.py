@@ -1,0 +1,146 @@
+"""The command line's ``--animation``: an offscreen window runs (or opens a file), films, exits.
+
+Like ``--screenshot`` (:mod:`gdexplorer.ui.app`): the window runs the settings given (or shows
+the settings JSON or runs file given as FILE), lets its views settle on the last iteration,
+then records the film (:class:`~gdexplorer.ui.film_recorder.FilmRecorder`) and quits. A runs
+file is filmed as a race: every run in its colour.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import shiboken6
+from PySide6.QtCore import QObject, QSize, QTimer, Slot, qInstallMessageHandler
+from PySide6.QtWidgets import QApplication
+
+from gdexplorer.core.config import RunConfig
+from gdexplorer.core.engine import make_run
+from gdexplorer.core.errors import GdxError
+from gdexplorer.core.files.animation import AnimationRequest
+from gdexplorer.core.files.kinds import FileKind, KnownFile
+from gdexplorer.ui.animation_export import recorder_for
+from gdexplorer.ui.app import SETTLE_MS, create_application, open_in_window
+from gdexplorer.ui.error_guard import install_error_guard
+from gdexplorer.ui.film_recorder import FilmRecorder
+from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
+from gdexplorer.ui.settings_store import SettingsStore
+from gdexplorer.ui.views.plot_export import drop_offscreen_chatter
+
+EXIT_USAGE = 2
+
+
+def film_in_window(
+    config: RunConfig | None,
+    known: KnownFile | None,
+    request: AnimationRequest,
+    frames: int,
+    subject: int,
+) -> int:
+    """Film ``config`` (or the default example, or ``known``) into ``request``; exit status."""
+    try:
+        if config is not None:
+            make_run(config)  # every setting checked before a window appears
+    except GdxError as error:
+        print(f"gdexplorer: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    app = create_application()
+    window = MainWindow(SettingsStore(read_only=True))
+    window.error_guard = install_error_guard(window)
+    previous = qInstallMessageHandler(drop_offscreen_chatter)
+    try:
+        status = _film(app, window, config, known, _Director(app, window, request, frames, subject))
+    finally:
+        qInstallMessageHandler(previous)
+        window.controller.shutdown()
+        window.compare.shutdown()
+        shiboken6.delete(window)
+    return status
+
+
+def _film(app, window: MainWindow, config, known: KnownFile | None, director: _Director) -> int:
+    if config is not None:
+        window.form.set_config(config)
+    elif known is None or known.kind is FileKind.TRAJECTORY:
+        window.form.select_preset(DEFAULT_PRESET)  # not the last session: reproducible
+    window.show()
+    if known is None:
+        QTimer.singleShot(0, window.form.request_run)
+    elif open_in_window(window, known):
+        QTimer.singleShot(0, director.settle_on_last)
+    else:
+        QTimer.singleShot(0, director.fail_with_status)
+    status = app.exec()
+    director.shutdown()
+    return status
+
+
+class _Director(QObject):
+    """Waits for the run (or the file), fits the window to the frame size, films, quits."""
+
+    def __init__(self, app: QApplication, window: MainWindow, request, frames, subject) -> None:
+        super().__init__(window)
+        self._app, self._window = app, window
+        self._request, self._frames, self._subject = request, frames, subject
+        self._recorder: FilmRecorder | None = None
+        window.controller.run_finished.connect(self._on_run_ended)
+        window.controller.run_failed.connect(self._on_run_ended)
+        window.controller.run_rejected.connect(self._on_rejected)
+
+    @Slot(object)
+    def _on_run_ended(self, _result: object) -> None:
+        self.settle_on_last()
+
+    @Slot()
+    def settle_on_last(self) -> None:
+        self._fit_window()
+        self._window.playback.go_last()
+        QTimer.singleShot(SETTLE_MS, self._on_settled)
+
+    @Slot(str)
+    def _on_rejected(self, message: str) -> None:
+        self.fail(message)
+
+    @Slot()
+    def fail_with_status(self) -> None:
+        self.fail(self._window.status_label.text())
+
+    @Slot(str)
+    def fail(self, message: str) -> None:
+        print(f"gdexplorer: {' '.join(message.split())}", file=sys.stderr)
+        self._app.exit(EXIT_USAGE)
+
+    def shutdown(self) -> None:
+        if self._recorder is not None:
+            self._recorder.shutdown()
+
+    def _fit_window(self) -> None:
+        """Size the window so the filmed widget is the frame size where it can be (no
+        scaling: sharp lines, exact colours); the frame is scaled to fit otherwise."""
+        width, height = self._request.size
+        if self._subject == -1:
+            self._window.resize(QSize(width, height))
+            return
+        plot = self._window.plot.size()
+        grown = self._window.size() + QSize(width - plot.width(), height - plot.height())
+        self._window.resize(grown.expandedTo(self._window.minimumSizeHint()))
+
+    @Slot()
+    def _on_settled(self) -> None:
+        try:
+            recorder = recorder_for(self._window, self._subject, self._frames, None,
+                                    self._request)  # fmt: skip
+        except GdxError as error:
+            self.fail(str(error))
+            return
+        self._recorder = recorder
+        recorder.finished.connect(self._on_finished)
+        recorder.failed.connect(self.fail)
+        recorder.start()
+
+    @Slot(object)
+    def _on_finished(self, path: Path) -> None:
+        frames = self._recorder.frame_count if self._recorder is not None else 0
+        print(f"Wrote {frames} frames to {path}")
+        self._app.exit(0)

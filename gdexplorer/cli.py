@@ -157,7 +157,7 @@ def settings_from_file(path: str) -> RunConfig:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gdexplorer",
-        usage="gdexplorer [FILE] [options]  |  gdexplorer {run,sweep,basins} [options]",
+        usage="gdexplorer [FILE] [options]  |  gdexplorer {run,sweep,basins,lessons} [options]",
         description="Watch gradient descent and step through it. FILE (a settings JSON, a "
         "trajectory CSV or a runs file) opens in the window; run options given beside a "
         "settings file override its values.",
@@ -177,6 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_cmd_run)
     for register in _extra_commands():
         register(commands, add_run_options)
+    from gdexplorer import cli_lessons
+
+    cli_lessons.register(commands)
+    cli_lessons.add_window_options(parser)
     return parser
 
 

@@ -228,6 +228,9 @@ def _write_output(trajectory, path: str, config: RunConfig, outcome=None):
 
 
 def _cmd_window(args: argparse.Namespace) -> int:
+    from gdexplorer.cli_lessons import window_lesson
+
+    lesson = window_lesson(args)  # --lesson NAME [--step N], checked before any window
     config, opened, notice = window_inputs(args)
     if not _has_display():
         if args.screenshot is None:
@@ -236,9 +239,15 @@ def _cmd_window(args: argparse.Namespace) -> int:
                 "on the command line, or --screenshot FILE.png to save a picture of the window"
             )
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
+    if lesson is not None and args.screenshot is not None:
+        from gdexplorer.ui.lessons.screenshot import lesson_screenshot
+
+        return lesson_screenshot(args.screenshot, *lesson)
     from gdexplorer.ui.app import main as open_window
 
-    return open_window(config, screenshot=args.screenshot, open_file=opened, notice=notice)
+    return open_window(
+        config, screenshot=args.screenshot, open_file=opened, notice=notice, lesson=lesson
+    )
 
 
 def window_inputs(

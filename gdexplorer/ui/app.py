@@ -46,6 +46,7 @@ def main(
     screenshot: str | None = None,
     open_file: KnownFile | None = None,
     notice: str | None = None,
+    lesson: tuple[str, int] | None = None,
 ) -> int:
     """Open the explorer window and return the exit status.
 
@@ -62,6 +63,8 @@ def main(
         A trajectory CSV or a runs file to show once the window is up (``gdexplorer FILE``).
     notice:
         A sentence for the status bar (why a FILE could not be opened, or that it was).
+    lesson:
+        A lesson's name and step (0-based) to open in the Lessons panel (``--lesson``).
     """
     try:
         if config is not None:
@@ -80,6 +83,7 @@ def main(
     window.restore_layout()
     window.show()
     opener = _Opener(window, config, open_file, notice)  # after the window appears
+    opener.lesson = lesson
     QTimer.singleShot(0, opener.open)
     collector = app.findChild(MainThreadCollector)
     if collector is not None:
@@ -131,6 +135,7 @@ class _Opener(QObject):
     def __init__(self, window: MainWindow, config, known: KnownFile | None, notice) -> None:
         super().__init__(window)
         self._window, self._config, self._known, self._notice = window, config, known, notice
+        self.lesson: tuple[str, int] | None = None
 
     @Slot()
     def open(self) -> None:
@@ -139,6 +144,9 @@ class _Opener(QObject):
             open_in_window(self._window, self._known)
         if self._notice:
             self._window.show_status(self._notice)
+        if self.lesson is not None:
+            self._window.lessons_dock.show()
+            self._window.lessons.open_lesson(*self.lesson)
 
 
 class _ScreenshotTaker(QObject):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Outcome
@@ -23,6 +23,7 @@ from gdexplorer.ui.compare.dock import CompareTabs
 from gdexplorer.ui.error_guard import ErrorGuard
 from gdexplorer.ui.file_actions import FileActions
 from gdexplorer.ui.form.controls import ControlsForm, ShownFunction
+from gdexplorer.ui.lessons.install import install_lessons
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.stage import ShownRun, Stage, Turn
 from gdexplorer.ui.threads import redraw_gate
@@ -48,6 +49,7 @@ class MainWindow(QMainWindow):
     convergence plot and the inspector on the right, the outcome in the status bar."""
 
     error_guard: ErrorGuard  # set by gdexplorer.ui.app.main: unexpected errors to the status bar
+    lessons_dock: QDockWidget  # set by install_lessons
 
     def __init__(self, store: SettingsStore | None = None) -> None:
         super().__init__()
@@ -60,6 +62,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._connect()
+        self.lessons = install_lessons(self)  # the Lessons dock, under the settings
+        self.view_menu.addAction(self.lessons_dock.toggleViewAction())
         self.resize(DEFAULT_SIZE)
 
     # -- construction -------------------------------------------------------------------
@@ -139,7 +143,7 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(False)
         run_menu.addSeparator()
         parts.add_action(run_menu, "Reset to &defaults", self.reset_to_defaults)
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = self.view_menu = self.menuBar().addMenu("&View")
         for dock in (self.form_dock, self.convergence_dock, self.inspector_dock, self.compare_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.data_dock.toggleViewAction())

@@ -6,7 +6,8 @@ the control looks and works as always and the outline follows it when it moves o
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QScrollArea, QWidget
 
 OUTLINE = "#f0a000"
@@ -31,6 +32,7 @@ class Highlighter(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._outlines: dict[QWidget, _Outline] = {}
+        self._first: QWidget | None = None
 
     @property
     def targets(self) -> list[QWidget]:
@@ -44,7 +46,13 @@ class Highlighter(QObject):
             self._outlines[widget] = _Outline(widget)
             widget.installEventFilter(self)
         if widgets:
-            _scroll_into_view(widgets[0])
+            self._first = widgets[0]
+            QTimer.singleShot(0, self._on_laid_out)  # after the form's new fields are laid out
+
+    @Slot()
+    def _on_laid_out(self) -> None:
+        if self._first in self._outlines and shiboken6.isValid(self._first):
+            _scroll_into_view(self._first)
 
     def clear(self) -> None:
         for widget, outline in self._outlines.items():

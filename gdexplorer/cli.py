@@ -186,7 +186,7 @@ def settings_from_file(path: str) -> RunConfig:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="gdexplorer",
-        usage="gdexplorer [FILE] [options]  |  gdexplorer {run,sweep,basins} [options]",
+        usage="gdexplorer [FILE] [options]  |  gdexplorer {run,sweep,basins,lessons} [options]",
         description="Watch gradient descent and step through it. FILE (a settings JSON, a "
         "trajectory CSV or a runs file) opens in the window; run options given beside a "
         "settings file override its values.",
@@ -215,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_cmd_run)
     for register in _extra_commands():
         register(commands, add_run_options)
+    from gdexplorer import cli_lessons
+
+    cli_lessons.register(commands)
+    cli_lessons.add_window_options(parser)
     return parser
 
 
@@ -271,7 +275,10 @@ def _write_output(trajectory, path: str, config: RunConfig, outcome=None):
 
 
 def _cmd_window(args: argparse.Namespace) -> int:
+    from gdexplorer.cli_lessons import window_lesson
+
     refuse_stray_options(args)
+    lesson = window_lesson(args)  # --lesson NAME [--step N], checked before any window
     config, opened, notice = window_inputs(args)
     if config is not None:
         print_notes(config)
@@ -289,6 +296,10 @@ def _cmd_window(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     if args.view != "contour" and os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         raise GdxError("3-D needs OpenGL: Qt's offscreen platform has none (use xcb)")
+    if lesson is not None and args.screenshot is not None:
+        from gdexplorer.ui.lessons.screenshot import lesson_screenshot
+
+        return lesson_screenshot(args.screenshot, *lesson, size=size)
     from gdexplorer.ui.app import main as open_window
 
     return open_window(
@@ -298,6 +309,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
         notice=notice,
         view=args.view,
         size=size,
+        lesson=lesson,
     )
 
 

@@ -49,6 +49,7 @@ def main(
     notice: str | None = None,
     view: str = "contour",
     size: tuple[int, int] | None = None,
+    lesson: tuple[str, int] | None = None,
 ) -> int:
     """Open the explorer window and return the exit status.
 
@@ -71,6 +72,8 @@ def main(
     size:
         The window's width and height in pixels (``--size WxH``); None: the stored size, or
         1400x900 for a screenshot.
+    lesson:
+        A lesson's name and step (0-based) to open in the Lessons panel (``--lesson``).
     """
     try:
         if config is not None:
@@ -94,6 +97,7 @@ def main(
         window.resize(*size)
     window.show()
     opener = _Opener(window, config, open_file, notice)  # after the window appears
+    opener.lesson = lesson
     QTimer.singleShot(0, opener.open)
     collector = app.findChild(MainThreadCollector)
     if collector is not None:
@@ -147,6 +151,7 @@ class _Opener(QObject):
     def __init__(self, window: MainWindow, config, known: KnownFile | None, notice) -> None:
         super().__init__(window)
         self._window, self._config, self._known, self._notice = window, config, known, notice
+        self.lesson: tuple[str, int] | None = None
 
     @Slot()
     def open(self) -> None:
@@ -155,6 +160,9 @@ class _Opener(QObject):
             open_in_window(self._window, self._known)
         if self._notice:
             self._window.show_status(self._notice)
+        if self.lesson is not None:
+            self._window.lessons_dock.show()
+            self._window.lessons.open_lesson(*self.lesson)
 
 
 class _ScreenshotTaker(QObject):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Outcome
@@ -26,6 +26,7 @@ from gdexplorer.ui.error_guard import ErrorGuard
 from gdexplorer.ui.file_actions import FileActions
 from gdexplorer.ui.form.controls import ControlsForm, ShownFunction
 from gdexplorer.ui.help_dialogs import HelpMenu
+from gdexplorer.ui.lessons.install import install_lessons
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.stage import ShownRun, Stage, Turn
 from gdexplorer.ui.threads import redraw_gate
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
     convergence plot and the inspector on the right, the outcome in the status bar."""
 
     error_guard: ErrorGuard  # set by gdexplorer.ui.app.main: unexpected errors to the status bar
+    lessons_dock: QDockWidget  # set by install_lessons
 
     def __init__(self, store: SettingsStore | None = None) -> None:
         super().__init__()
@@ -65,6 +67,8 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._connect()
+        self.lessons = install_lessons(self)  # the Lessons dock, under the settings
+        self.layout_keeper.add_dock(self.lessons_dock)
         self.resize(DEFAULT_SIZE)
         self.layout_keeper.remember_default()  # View > Restore layout brings this back
 

@@ -66,8 +66,14 @@ class LayoutKeeper(QObject):
     def fill_menu(self, menu: QMenu) -> None:
         for dock in self._docks:
             menu.addAction(dock.toggleViewAction())
-        menu.addSeparator()
+        self._menu = menu
+        self._separator = menu.addSeparator()
         menu.addAction(self.restore_action)
+
+    def add_dock(self, dock: QDockWidget) -> None:
+        """A dock built after the menu (the Lessons panel): its toggle joins the others."""
+        self._docks = (*self._docks, dock)
+        self._menu.insertAction(self._separator, dock.toggleViewAction())
 
     def remember_default(self) -> None:
         self._default = self._window.saveState()

@@ -1,0 +1,115 @@
+"""The Lessons dock, used as a student uses it: clicks and keys only.
+
+Lesson 1 is walked end to end: the first-start offer, Run, the playback keys, a wrong action
+that earns a hint (never a dead end), typing a start, Back and Next; the progress is still
+there for the next session.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gdexplorer.core.presets import get_preset
+from gdexplorer.ui.lessons.progress import LessonProgress
+
+
+@pytest.fixture
+def window_config():
+    return None  # the window as a student first sees it
+
+
+def run_and_wait(qtbot, window, timeout=20_000):
+    with qtbot.waitSignal(window.controller.run_finished, timeout=timeout):
+        qtbot.mouseClick(window.form.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.lessons.situation.outcome is not None, timeout=5000)
+
+
+def press(qtbot, window, key, times=1):
+    for _ in range(times):
+        qtbot.keyClick(window, key)
+
+
+def feedback(window):
+    panel = window.lessons.panel
+    return panel.feedback.property("kind") if panel.feedback.isVisibleTo(panel) else None
+
+
+def test_a_student_walks_lesson_one_end_to_end(qtbot, window):
+    panel = window.lessons.panel
+    assert window.lessons_dock.isVisible() and panel.offer.isVisible()  # offered, not forced
+    assert window.form.config() == get_preset("rosenbrock").config  # nothing applied yet
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert not panel.offer.isVisible()
+    assert window.form.config() == get_preset("parabola").config
+    assert panel.step_label.text() == "Step 1 of 4: The first step"
+    assert window.form.run_button in window.lessons.highlighter.targets
+
+    run_and_wait(qtbot, window)  # 1: run, then step to iteration 1 with the keys
+    press(qtbot, window, Qt.Key.Key_Home)
+    assert feedback(window) == "hint"  # iteration 0 is not what was asked
+    assert "Iteration 0 is shown now" in panel.feedback.text()
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert feedback(window) == "right"
+    assert "8.4" in panel.feedback.text()
+
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)  # 2: on to iteration 10
+    assert panel.step_label.text().startswith("Step 2 of 4")
+    assert feedback(window) is None  # nothing said before the student acts
+    press(qtbot, window, Qt.Key.Key_Right, 8)
+    assert feedback(window) == "hint"
+    press(qtbot, window, Qt.Key.Key_Right)
+    assert window.playback.index() == 10 and feedback(window) == "right"
+
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)  # 3: a start left of 2
+    run_and_wait(qtbot, window)  # the wrong action first: still from 10
+    assert feedback(window) == "hint" and "started right of 2" in panel.feedback.text()
+    edit = window.form.start_fields.field("x").line_edit
+    edit.selectAll()
+    qtbot.keyClicks(edit, "-4")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    run_and_wait(qtbot, window)
+    assert feedback(window) == "right" and "+1.2" in panel.feedback.text()
+
+    qtbot.mouseClick(panel.back_button, Qt.MouseButton.LeftButton)  # Back, then on again
+    assert panel.step_label.text().startswith("Step 2 of 4")
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)  # 4: the example again
+    assert window.form.config().start == (10.0,)
+    assert panel.next_button.text() == "Next lesson ›"
+    run_and_wait(qtbot, window)
+    assert feedback(window) == "right" and "75 iterations" in panel.feedback.text()
+    qtbot.mouseClick(panel.answer_button, Qt.MouseButton.LeftButton)
+    assert panel.answer.isVisible() and "0.8" in panel.answer.text()
+
+    progress = LessonProgress()  # what the next session reads
+    assert progress.done("derivative") == {0, 1, 2, 3}
+    assert progress.current() == "derivative" and progress.step("derivative") == 3
+    assert progress.offered()
+    assert panel.lesson_combo.itemText(0).endswith("✓")
+    assert not panel.lesson_combo.itemText(1).endswith("✓")
+
+
+def test_the_next_session_resumes_without_offering_again(qtbot, window):
+    LessonProgress().mark_offered()
+    LessonProgress().save_position("learning-rate", 2)
+    from gdexplorer.ui.main_window import MainWindow
+    from gdexplorer.ui.settings_store import SettingsStore
+
+    again = MainWindow(SettingsStore())
+    qtbot.addWidget(again)
+    panel = again.lessons.panel
+    assert not panel.offer.isVisibleTo(panel)
+    assert panel.lesson_combo.currentIndex() == 2
+    assert panel.step_label.text() == "Step 3 of 5: Too large"
+    assert again.lessons.highlighter.targets == []  # restored, not applied over the session
+    again.close()
+
+
+def test_declining_the_offer_hides_the_dock_until_asked_for(qtbot, window):
+    panel = window.lessons.panel
+    qtbot.mouseClick(panel.decline_button, Qt.MouseButton.LeftButton)
+    assert not window.lessons_dock.isVisible()
+    assert LessonProgress().offered()
+    window.lessons_dock.toggleViewAction().trigger()  # View › Lessons
+    assert window.lessons_dock.isVisible() and not panel.offer.isVisible()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gdexplorer import __version__
+from gdexplorer.cli_schedule import add_schedule_options, schedule_given
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import GdxError
 
@@ -107,6 +108,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     d.add_argument("--epochs", type=int, help="passes over the data")
     d.add_argument("--seed", type=int, help="shuffling seed")
     d.add_argument("--standardize", action="store_true", default=None)
+    add_schedule_options(parser)
 
 
 _CONFIG_KEYS = (
@@ -118,7 +120,8 @@ _CONFIG_KEYS = (
 
 def given_options(args: argparse.Namespace) -> dict:
     """The run options the user actually gave (every run option defaults to None)."""
-    return {k: getattr(args, k) for k in _CONFIG_KEYS if getattr(args, k, None) is not None}
+    given = {k: getattr(args, k) for k in _CONFIG_KEYS if getattr(args, k, None) is not None}
+    return given | schedule_given(args)
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:

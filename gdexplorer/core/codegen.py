@@ -70,7 +70,8 @@ def build_fused_loop(
         constants["lr"] = learning_rate
     rate_renames = {"lr": rate.rate_name} if rate.rate_name else {}
 
-    lines = ["for _ in range(_n):", "    _t += 1.0"]
+    loop_head = "for _ln in _rates(_t, _n):" if rate.following_rates else "for _ in range(_n):"
+    lines = [loop_head, "    _t += 1.0"]
     lines += ["    " + eq for eq in _step_equations(variant, constants, rate_renames)]
     for i in range(d):
         sign = "-" if maximize else ""
@@ -93,7 +94,7 @@ def build_fused_loop(
 
     state_names = ["_t", *point, "_f", *grads, *slots, *rate.state_names]
     source = _wrap(lines, state_names, d, gradient_mode, objective)
-    scope: dict = {"math": math}
+    scope: dict = {"math": math, "_rates": rate.following_rates}
     exec(compile(source, "<gdexplorer fused loop>", "exec"), scope)  # generated, see docstring
     return FusedLoop(scope["_advance"], source)
 
@@ -104,7 +105,6 @@ def _wrap(lines: list[str], state_names: list[str], d: int, mode: str, objective
         "def _advance(_state, _n, _rows, _tol_grad_sq, _tol_step_sq, _lim):",
         f"    ({state},) = _state",
         "    _sqrt = math.sqrt",
-        "    _cos = math.cos",
     ]
     if mode != "symbolic":
         args = ", ".join(f"_p{i}" for i in range(d))

@@ -3,11 +3,12 @@
 The loop keeps the rate of the coming update in ``_lr`` (lr_k while update k is made), counts
 updates in ``_t`` (k + 1 once update k has begun) and keeps f at the current point in ``_f``.
 After update k has moved the point, the scheduler steps, as PyTorch's ``scheduler.step()``
-after ``optimizer.step()``: a closed-form schedule is one line, ``_lr = <lr_(k+1) as an
-expression of _t>`` with every option inlined as a literal; ``plateau`` updates its rate,
-best value, bad-update count and cooldown (four loop variables) with f(x_k), the value
-computed for update k. The constant rate stays a literal, so a run without a schedule costs
-what it cost before schedules existed.
+after ``optimizer.step()``: a closed-form schedule's rates are computed with numpy for a whole
+chunk before it starts (:func:`~.schedules.closed_form_rate`, the same function the other
+engines use) and the loop iterates over them, ``_lr = _ln``; ``plateau`` updates its rate,
+best value, bad-update count and cooldown (four loop variables, options inlined as literals)
+with f(x_k), the value computed for update k. The constant rate stays a literal, so a run
+without a schedule costs what it cost before schedules existed.
 
 Row k records lr_k, the rate of update k (the update that starts at x_k with row k's
 gradient), in its column ``lr``: row 0 holds lr_0, and the column is PyTorch's sequence of
@@ -17,11 +18,13 @@ gradient), in its column ``lr``: row 0 holds lr_0, and the column is PyTorch's s
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from gdexplorer.core.stepsize.schedules import PLATEAU_EPS, closed_form_rate, onecycle_phases
+import numpy as np
+
+from gdexplorer.core.stepsize.schedules import PLATEAU_EPS, closed_form_rate
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,10 @@ class LoopSchedule:
         Loop variables carried between chunks, and their values before update 0.
     first_rate:
         lr_0, recorded in row 0.
+    following_rates:
+        For a closed form: ``following_rates(k, n)`` is lr_(k+1) .. lr_(k+n), the rates the
+        loop's next ``n`` updates set (``_ln``), computed for a whole chunk at once with numpy
+        before the chunk starts, so a schedule costs the loop one list iteration per update.
     """
 
     rate_name: str | None
@@ -49,12 +56,13 @@ class LoopSchedule:
     state_names: tuple[str, ...]
     initial_state: tuple[float, ...]
     first_rate: float
+    following_rates: Callable[[float, int], list[float]] | None
 
 
 def constant_loop(learning_rate: float) -> LoopSchedule:
     """The constant rate: a literal, as before schedules existed."""
     rate = float(learning_rate)
-    return LoopSchedule(None, (), repr(rate), (), (), rate)
+    return LoopSchedule(None, (), repr(rate), (), (), rate, None)
 
 
 def loop_schedule(
@@ -65,34 +73,14 @@ def loop_schedule(
         return constant_loop(learning_rate)
     if name == "plateau":
         return _plateau(options, learning_rate, maximize)
-    expression = rate_expression(name, options, float(learning_rate))
-    first = float(closed_form_rate(name, options, 0.0, float(learning_rate)))
-    return LoopSchedule("_lr", (f"_lr = {expression}",), "_lr", ("_lr",), (first,), first)
+    base = float(learning_rate)
 
+    def rates(done: float, count: int) -> list[float]:
+        following = np.arange(done + 1, done + count + 1, dtype=float)
+        return closed_form_rate(name, options, following, base, np.cos).tolist()
 
-def rate_expression(name: str, options: Mapping[str, Any], base: float) -> str:
-    """lr_k of a closed-form schedule as Python source in ``_t`` (k) and ``_cos``, with the
-    same operations in the same order as :func:`~.schedules.closed_form_rate`."""
-    lr = repr(base)
-    if name == "step":
-        return f"{lr} * {float(options['gamma'])!r} ** (_t // {int(options['step_size'])})"
-    if name == "exponential":
-        return f"{lr} * {float(options['gamma'])!r} ** _t"
-    if name == "cosine":
-        eta = repr(float(options["eta_min"]))
-        return (
-            f"{eta} + ({lr} - {eta}) * (1 + _cos({math.pi!r} * _t / {int(options['t_max'])})) / 2"
-        )
-    if name == "onecycle":
-        initial, peak, lowest, warm_end, last = (repr(v) for v in onecycle_phases(options))
-        warm = _anneal(initial, peak, f"_t / {warm_end}")
-        cool = _anneal(peak, lowest, f"(_t - {warm_end}) / ({last} - {warm_end})")
-        return f"({warm} if _t <= {warm_end} else {cool})"
-    raise ValueError(f"{name} has no closed form")
-
-
-def _anneal(start: str, end: str, pct: str) -> str:
-    return f"{end} + ({start} - {end}) / 2.0 * (_cos({math.pi!r} * ({pct})) + 1)"
+    first = float(closed_form_rate(name, options, 0.0, base))
+    return LoopSchedule("_lr", ("_lr = _ln",), "_lr", ("_lr",), (first,), first, rates)
 
 
 def _plateau(options: Mapping[str, Any], learning_rate: float, maximize: bool) -> LoopSchedule:
@@ -120,4 +108,4 @@ def _plateau(options: Mapping[str, Any], learning_rate: float, maximize: bool) -
     worst = -math.inf if maximize else math.inf
     state = (float(learning_rate), worst, 0.0, 0.0)
     names = ("_lr", "_pl_best", "_pl_bad", "_pl_cool")
-    return LoopSchedule("_lr", lines, "_lr", names, state, float(learning_rate))
+    return LoopSchedule("_lr", lines, "_lr", names, state, float(learning_rate), None)

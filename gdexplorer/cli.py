@@ -26,6 +26,7 @@ from gdexplorer.cli_animation import (
     wants_animation,
 )
 from gdexplorer.cli_line_search import add_line_search_options, line_search_given
+from gdexplorer.cli_schedule import add_schedule_options, schedule_given
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import GdxError
 
@@ -135,6 +136,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     d.add_argument("--epochs", type=int, help="passes over the data")
     d.add_argument("--seed", type=int, help="shuffling seed")
     d.add_argument("--standardize", action="store_true", default=None)
+    add_schedule_options(parser)
 
 
 _CONFIG_KEYS = (
@@ -147,7 +149,7 @@ _CONFIG_KEYS = (
 def given_options(args: argparse.Namespace) -> dict:
     """The run options the user actually gave (every run option defaults to None)."""
     given = {k: getattr(args, k) for k in _CONFIG_KEYS if getattr(args, k, None) is not None}
-    return given | line_search_given(args)
+    return given | line_search_given(args) | schedule_given(args)
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from gdexplorer.core.objective import Objective
 from gdexplorer.core.optimizers import Variant, step_scalar_names
+from gdexplorer.core.stepsize.loop_source import LoopSchedule, constant_loop
 
 if TYPE_CHECKING:
     import sympy
@@ -51,38 +52,49 @@ def build_fused_loop(
     gradient_mode: str = "symbolic",
     h: float = 1e-5,
     maximize: bool = False,
+    schedule: LoopSchedule | None = None,
 ) -> FusedLoop:
-    """Generate and compile the loop for one run's settings."""
+    """Generate and compile the loop for one run's settings.
+
+    ``schedule`` (default: the constant ``learning_rate``) sets each update's rate; row k
+    records lr_k, the rate of the update that starts there, as its last entry (column ``lr``).
+    """
     d = objective.dimension
     point = [f"_p{i}" for i in range(d)]
     grads = [f"_g{i}" for i in range(d)]
     steps = [f"_d{i}" for i in range(d)]
     slots = [f"_s_{slot}{i}" for slot in variant.state_slots for i in range(d)]
-    constants = {"lr": learning_rate, **hyperparameters}
+    rate = schedule or constant_loop(learning_rate)
+    constants = {**hyperparameters}
+    if rate.rate_name is None:
+        constants["lr"] = learning_rate
+    rate_renames = {"lr": rate.rate_name} if rate.rate_name else {}
 
-    lines = ["for _ in range(_n):", "    _t += 1.0"]
-    lines += ["    " + eq for eq in _step_equations(variant, constants)]
+    loop_head = "for _ln in _rates(_t, _n):" if rate.following_rates else "for _ in range(_n):"
+    lines = [loop_head, "    _t += 1.0"]
+    lines += ["    " + eq for eq in _step_equations(variant, constants, rate_renames)]
     for i in range(d):
         sign = "-" if maximize else ""
         lines.append(f"    _q{i} = {sign}_g{i}")
-        lines += ["    " + eq for eq in _coordinate_equations(variant, i, constants)]
+        lines += ["    " + eq for eq in _coordinate_equations(variant, i, constants, rate_renames)]
     lines += [f"    {p} = {p} + {s}" for p, s in zip(point, steps, strict=True)]
+    lines += ["    " + line for line in rate.after_step_lines]
     lines += ["    " + line for line in value_and_gradient_lines(objective, gradient_mode, h)]
     # Squares overflow to inf and NaN compares false, so these also catch non-finite values.
     lines.append(f"    _gn = {_sum_of_squares(grads)}")
     lines.append(f"    _sn = {_sum_of_squares(steps)}")
     lines.append("    if not (-_lim < _f < _lim and _gn < _lim * _lim and _sn < _lim * _lim):")
     lines.append(f"        return {NOT_FINITE}, _pack()")
-    row = ", ".join([*point, "_f", *grads, *steps, *slots])
+    row = ", ".join([*point, "_f", *grads, *steps, *slots, rate.row_value])
     lines.append(f"    _rows.extend(({row},))")
     lines.append("    if _gn < _tol_grad_sq:")
     lines.append(f"        return {GRADIENT_SMALL}, _pack()")
     lines.append("    if _sn < _tol_step_sq:")
     lines.append(f"        return {STEP_SMALL}, _pack()")
 
-    state_names = ["_t", *point, "_f", *grads, *slots]
+    state_names = ["_t", *point, "_f", *grads, *slots, *rate.state_names]
     source = _wrap(lines, state_names, d, gradient_mode, objective)
-    scope: dict = {"math": math}
+    scope: dict = {"math": math, "_rates": rate.following_rates}
     exec(compile(source, "<gdexplorer fused loop>", "exec"), scope)  # generated, see docstring
     return FusedLoop(scope["_advance"], source)
 
@@ -150,16 +162,21 @@ def value_and_gradient_lines(objective: Objective, mode: str, h: float) -> list[
     return out
 
 
-def _step_equations(variant: Variant, constants: dict[str, float]) -> list[str]:
+def _step_equations(
+    variant: Variant, constants: dict[str, float], extra: dict[str, str] | None = None
+) -> list[str]:
     """The variant's once-per-update scalars, hyperparameters inlined as literals."""
-    renames = {"t": "_t", "sqrt": "_sqrt"}
+    renames = {"t": "_t", "sqrt": "_sqrt", **(extra or {})}
     renames.update({name: f"_k_{name}" for name in step_scalar_names(variant)})
     return _rewrite(variant, variant.step_equations, renames, constants)
 
 
-def _coordinate_equations(variant: Variant, i: int, constants: dict[str, float]) -> list[str]:
-    """The variant's equations for coordinate ``i``, hyperparameters inlined as literals."""
-    renames = {"g": f"_q{i}", "step": f"_d{i}", "t": "_t", "sqrt": "_sqrt"}
+def _coordinate_equations(
+    variant: Variant, i: int, constants: dict[str, float], extra: dict[str, str] | None = None
+) -> list[str]:
+    """The variant's equations for coordinate ``i``, hyperparameters inlined as literals
+    (``extra`` renames more names: ``lr`` to the scheduled rate's variable)."""
+    renames = {"g": f"_q{i}", "step": f"_d{i}", "t": "_t", "sqrt": "_sqrt", **(extra or {})}
     renames.update({slot: f"_s_{slot}{i}" for slot in variant.state_slots})
     renames.update({name: f"_k_{name}" for name in step_scalar_names(variant)})
     return _rewrite(variant, variant.equations, renames, constants)

@@ -17,6 +17,11 @@ from gdexplorer.core.stepsize.search_settings import (
     checked_line_search,
     line_search_field,
 )
+from gdexplorer.core.stepsize.settings import (
+    ScheduleSettings,
+    check_total_steps,
+    schedule_from_json,
+)
 
 MAX_ITERATIONS = 10_000_000
 MAX_TOLERANCE = 1e150
@@ -58,6 +63,7 @@ class RunConfig:
     seed: int = 0
     standardize: bool = False
     line_search: LineSearchSettings | None = None
+    schedule: ScheduleSettings | None = None
 
     def hyperparameter_overrides(self) -> dict[str, float | None]:
         return {name: getattr(self, name) for name in HYPERPARAMETER_NAMES}
@@ -89,13 +95,19 @@ class RunConfig:
         _check_start(self.start, self.variables)
         _check_data_fields(self)
         line_search = checked_line_search(self, variant.name, gradient)
-        return self.replace(variant=variant.name, gradient=gradient, line_search=line_search)
+        schedule = _checked_schedule(self)
+        return self.replace(
+            variant=variant.name, gradient=gradient, line_search=line_search, schedule=schedule
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out["start"] = list(self.start)
         out["variables"] = list(self.variables) if self.variables is not None else None
         out["line_search"] = self.line_search.to_dict() if self.line_search else None
+        out.pop("schedule")
+        if self.schedule is not None:
+            out["schedule"] = self.schedule.to_dict()
         return {"format": SETTINGS_FORMAT, **out}
 
     @classmethod
@@ -167,6 +179,7 @@ _FIELD_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "seed": lambda v, w, f: checks.whole(v, w, f, 0, MAX_SEED),
     "standardize": checks.flag,
     "line_search": line_search_field,
+    "schedule": schedule_from_json,
 }
 """The type and size check of each field, as it is stored in JSON."""
 
@@ -217,6 +230,18 @@ def _check_data_fields(config: RunConfig) -> None:
         raise ConfigError("the number of epochs must be at least 1 (or empty: no limit)")
     if not 0 <= config.seed <= MAX_SEED:
         raise ConfigError(f"the seed must be a whole number from 0 to {MAX_SEED:,}")
+
+
+def _checked_schedule(config: RunConfig) -> ScheduleSettings | None:
+    """The schedule settings, checked (None stays None: the constant rate)."""
+    if config.schedule is None:
+        return None
+    schedule = config.schedule.validated()
+    if schedule.every == "epoch" and not config.data:
+        raise ConfigError("--schedule-every epoch needs a data set: a function run has no epochs")
+    if not config.data:  # a run on data counts its scheduler steps itself (DataRun)
+        check_total_steps(schedule, config.iterations, "iterations")
+    return schedule
 
 
 def _check_positive(name: str, value: float) -> None:

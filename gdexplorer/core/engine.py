@@ -36,6 +36,8 @@ from gdexplorer.core.run_loop import (
     stop_sentence,
     stream_rows,
 )
+from gdexplorer.core.stepsize.for_runs import loop_schedule_for
+from gdexplorer.core.stepsize.schedules import RATE_COLUMN
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
 if TYPE_CHECKING:
@@ -72,12 +74,13 @@ class Run:
         self.variant: Variant = get_variant(self.config.variant)
         self.hyperparameters = self.variant.hyperparameters(self.config.hyperparameter_overrides())
         self.columns = row_columns(self.objective.variables, self.variant.state_slots)
+        self.columns += (RATE_COLUMN,)
         check_recorded_rows(self.config.iterations, len(self.columns))  # before any row
         self.first_row = self._first_row()
         self.outcome: Outcome | None = None
 
     def new_trajectory(self) -> Trajectory:
-        return Trajectory(self.objective.variables, self.variant.state_slots)
+        return Trajectory(self.objective.variables, self.variant.state_slots, (RATE_COLUMN,))
 
     @property
     def total_updates(self) -> int:
@@ -103,7 +106,8 @@ class Run:
                 f"the gradient of f is not finite at the start point ({where}); "
                 "choose another start"
             )
-        return first_row(start, value, grad, len(self.variant.state_slots))
+        rate = loop_schedule_for(self.config).first_rate
+        return first_row(start, value, grad, len(self.variant.state_slots), extra=(rate,))
 
     def batches(
         self,
@@ -136,15 +140,20 @@ class _FusedSteps:
 
     def __init__(self, run: Run) -> None:
         cfg = self.config = run.config
+        schedule = loop_schedule_for(cfg)
         self.loop = codegen.build_fused_loop(
             run.objective, run.variant, cfg.learning_rate, run.hyperparameters,
-            cfg.gradient, cfg.h, cfg.maximize,
+            cfg.gradient, cfg.h, cfg.maximize, schedule,
         )  # fmt: skip
         d = run.objective.dimension
         self.ncols = len(run.columns)
         first = run.first_row
+        slots_end = 3 * d + 1 + d * len(run.variant.state_slots)
         # Python floats, not numpy scalars: arithmetic on np.float64 is several times slower.
-        self.state = (0.0, *first[: 2 * d + 1].tolist(), *first[3 * d + 1 :].tolist())
+        self.state = (
+            0.0, *first[: 2 * d + 1].tolist(), *first[3 * d + 1 : slots_end].tolist(),
+            *schedule.initial_state,
+        )  # fmt: skip
         # Rows are recorded as C doubles: an array('d') becomes a numpy array by one memcpy,
         # where a list of Python floats takes a long conversion that holds the interpreter lock.
         self.pending = array("d", first.tolist())

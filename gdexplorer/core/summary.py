@@ -6,6 +6,7 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Outcome
 from gdexplorer.core.objective import format_point
 from gdexplorer.core.optimizers import get_variant
+from gdexplorer.core.stepsize.describe import rate_phrase
 from gdexplorer.core.trajectory import Trajectory
 
 
@@ -20,7 +21,8 @@ def summarize(config: RunConfig, trajectory: Trajectory, outcome: Outcome) -> st
     goal = "maximize" if config.maximize else "minimize"
     start = format_point(trajectory.variables, trajectory.points[0])
     return (
-        f"{outcome.message}. {title} with learning rate {config.learning_rate:g} "
+        f"{outcome.message}. {title} with "
+        f"{rate_phrase(config.learning_rate, config.schedule, config.iterations)} "
         f"to {goal} f = {config.function} from ({start}) "
         f"ended at {point} (iteration {last:,}) with f = {value:.10g} and |∇f| = {norm:.3g}."
     )

@@ -44,7 +44,7 @@ def test_twenty_variables_times_ten_million_adam_iterations_is_refused_at_once()
         Run(config)
     assert time.perf_counter() - began < 30  # refused before anything is allocated or compiled
     message = str(caught.value)
-    assert "recording 10,000,001 rows x 101 values needs" in message
+    assert "recording 10,000,001 rows x 102 values needs" in message
     assert "above the memory budget" in message and "use at most" in message
 
 
@@ -85,11 +85,11 @@ def test_a_data_run_counts_its_extra_columns(monkeypatch):
         "(w*x + b - y)^2", (0.0, 0.0), ("w", "b"), variant="adam", data="sample:line",
         iterations=1000,
     )  # fmt: skip
-    monkeypatch.setattr(budgets, "MEMORY_BUDGET", 1001 * 14 * FLOAT_BYTES - 1)  # 11 would fit
-    with pytest.raises(ConfigError, match="recording 1,001 rows x 14 values"):
+    monkeypatch.setattr(budgets, "MEMORY_BUDGET", 1001 * 15 * FLOAT_BYTES - 1)  # 12 would fit
+    with pytest.raises(ConfigError, match="recording 1,001 rows x 15 values"):
         DataRun(config)
-    monkeypatch.setattr(budgets, "MEMORY_BUDGET", 1001 * 14 * FLOAT_BYTES)
-    assert len(DataRun(config).columns) == 14
+    monkeypatch.setattr(budgets, "MEMORY_BUDGET", 1001 * 15 * FLOAT_BYTES)
+    assert len(DataRun(config).columns) == 15
 
 
 def test_lane_steps_above_the_cap_are_refused_with_the_numbers():

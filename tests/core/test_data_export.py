@@ -44,10 +44,11 @@ def test_each_line_is_one_update_with_its_batch_and_losses(tmp_path, pass_schedu
     lines = _read(path)
     assert list(lines[0]) == [
         "update", "epoch", "batch", "w", "b", "full_loss", "batch_loss",
-        "batch_grad_w", "batch_grad_b", "step_w", "step_b", "b_w", "b_b",
+        "batch_grad_w", "batch_grad_b", "step_w", "step_b", "b_w", "b_b", "lr",
     ]  # fmt: skip
     assert len(lines) == len(trajectory) == 7  # 50 examples in batches of 20, 2 epochs
     assert lines[0]["batch"] == lines[0]["batch_loss"] == lines[0]["batch_grad_w"] == ""
+    assert lines[0]["lr"] == "" and {line["lr"] for line in lines[1:]} == {repr(0.05)}
     assert [line["epoch"] for line in lines] == ["0", "1", "1", "1", "2", "2", "2"]
     for k in range(1, len(lines)):
         batch = np.array([int(i) for i in lines[k]["batch"].split(" ")])

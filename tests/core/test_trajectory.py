@@ -36,7 +36,8 @@ def test_header_and_rows(adam_run, tmp_path) -> None:
         rows = list(csv.reader(handle))
     assert rows[0][:9] == ["iteration", "x", "y", "f", "grad_x", "grad_y", "grad_norm",
                            "step_norm", "step_x"]  # fmt: skip
-    assert rows[0][-4:] == ["m_x", "m_y", "v_x", "v_y"]
+    assert rows[0][-5:] == ["m_x", "m_y", "v_x", "v_y", "lr"]  # lr_k: the rate of update k
+    assert {float(row[-1]) for row in rows[1:]} == {config.learning_rate}
     assert len(rows) == len(trajectory) + 1
     assert rows[1][0] == "0" and float(rows[1][1]) == -1.5 and float(rows[1][2]) == 2.0
 

@@ -15,10 +15,16 @@ bounds them too: the run stops at whichever comes first. Gradients are always ex
 
 Row k of the trajectory, as in a function run, holds x_k, the full-data loss ``f`` at x_k, the
 gradient the *next* update uses (the mean over ``batch_indices(k + 1)`` at x_k), the step that
-arrived at x_k and the optimizer state, then three columns about update k: its ``epoch``
+arrived at x_k and the optimizer state, then ``lr``, the rate of the next update (as the
+gradient: the rate a training loop's scheduler has set after update k), then three columns
+about update k: its ``epoch``
 (1, 2, ...; 0 in row 0), its ``batch_loss`` (the mean loss of its batch at x_{k-1}, where its
 gradient was taken, as a training loop logs it; NaN in row 0) and ``full_loss`` (= f, named
 for the CSV reader).
+
+Schedules (:mod:`gdexplorer.core.stepsize`): the scheduler steps after every update, given
+the update's batch loss (what a training loop computed for it), or with ``schedule.every =
+"epoch"`` once after each epoch's last update, given the full-data loss there.
 
 Stopping: ``tol_grad`` applies to the full-data gradient at every update, ``tol_step`` to the
 step; a non-finite point, loss or gradient stops the run, keeping every finite row before it.
@@ -61,9 +67,12 @@ from gdexplorer.core.run_loop import (
     stop_sentence,
     stream_rows,
 )
+from gdexplorer.core.stepsize.for_runs import scheduler_for
+from gdexplorer.core.stepsize.schedules import RATE_COLUMN, Scheduler
+from gdexplorer.core.stepsize.settings import check_total_steps
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
-EXTRA_COLUMNS = ("epoch", "batch_loss", "full_loss")
+EXTRA_COLUMNS = (RATE_COLUMN, "epoch", "batch_loss", "full_loss")
 FULL_PASS_SHARE = 0.2
 """The share of an update's time the full-data checkpoints may add, at most (about)."""
 UPDATE_OVERHEAD_EXAMPLES = 1500
@@ -169,6 +178,7 @@ class DataRun:
         limit = epochs * self.schedule.updates_per_epoch if epochs else self.config.iterations
         self.total_updates = min(self.config.iterations, limit)
         self.loss_interval = loss_interval(n, self.config.batch_size, self.objective.is_polynomial)
+        self.schedule_steps = self._schedule_steps()
         self.first_row = self._first_row()
         self.outcome: Outcome | None = None
 
@@ -194,7 +204,27 @@ class DataRun:
         value = float(self.objective.value(start))
         _, grad = self.objective.batch_value_and_gradient(start, self.batch_indices(1))
         slots = len(self.variant.state_slots)
-        return first_row(start, value, grad, slots, extra=(0.0, math.nan, value))
+        rate = float(self.new_scheduler().rate)
+        return first_row(start, value, grad, slots, extra=(rate, 0.0, math.nan, value))
+
+    def _schedule_steps(self) -> int:
+        """The scheduler steps the run makes at most: one per update, or one per epoch."""
+        settings = self.config.schedule
+        if settings is not None and settings.every == "epoch":
+            steps, noun = math.ceil(self.total_updates / self.schedule.updates_per_epoch), "epochs"
+        else:
+            steps, noun = self.total_updates, "updates"
+        check_total_steps(settings, steps, noun)
+        return steps
+
+    @property
+    def steps_per_epoch(self) -> bool:
+        """True when the scheduler steps once per epoch (``schedule_every = epoch``)."""
+        return self.config.schedule is not None and self.config.schedule.every == "epoch"
+
+    def new_scheduler(self) -> Scheduler:
+        """The learning-rate schedule at update 1 (lr_0), ready to step."""
+        return scheduler_for(self.config, self.schedule_steps)
 
     def batches(
         self,
@@ -250,6 +280,7 @@ class _Loop:
             self.point, run.batch_indices(1)
         )
         self.state = optimizers.init(run.variant, self.point)
+        self.scheduler = run.new_scheduler()
         self.done = 0
         self.epoch, self.order = 0, np.arange(0)
         self.reason = self.check_start()
@@ -298,7 +329,7 @@ class _Loop:
             for i in range(n):
                 update = self.done + i + 1
                 step, state = optimizers.update(
-                    run.variant, self.grad, self.state, cfg.learning_rate,
+                    run.variant, self.grad, self.state, float(self.scheduler.rate),
                     run.hyperparameters, cfg.maximize,
                 )  # fmt: skip
                 point = self.point + step
@@ -310,13 +341,26 @@ class _Loop:
                 row[:d], row[d + 1 : 2 * d + 1], row[2 * d + 1 : 3 * d + 1] = point, grad, step
                 for j, slot in enumerate(run.variant.state_slots):
                     row[(3 + j) * d + 1 : (4 + j) * d + 1] = state.slots[slot]
-                row[-3], row[-2] = run.schedule.epoch_of(update), self.batch_loss
+                self._step_scheduler(update, point)
+                row[-4], row[-3], row[-2] = (
+                    self.scheduler.rate,
+                    run.schedule.epoch_of(update),
+                    self.batch_loss,
+                )
                 self.point, self.grad, self.state, self.batch_loss = point, grad, state, loss
                 count += 1
             rows = rows[:count]
             kept, late_reason = self._full_data_checks(rows, last_is_final=reason is not None)
         self.done += kept
         return rows[:kept], late_reason or reason
+
+    def _step_scheduler(self, update: int, point: np.ndarray) -> None:
+        """After update ``update``: step the scheduler with its batch's loss, or once per
+        epoch (after the epoch's last update) with the full-data loss at ``point``."""
+        if not self.run.steps_per_epoch:
+            self.scheduler.step(self.batch_loss)
+        elif update % self.run.schedule.updates_per_epoch == 0:
+            self.scheduler.step(float(self.run.objective.value(point)))
 
     def checkpoints(self, count: int, last_is_final: bool) -> np.ndarray:
         """Which of the next ``count`` rows get the full-data loss (a boolean mask)."""

@@ -4,12 +4,12 @@ Columns: ``update`` (0 for the start), ``epoch``, ``batch`` (the 0-based example
 update's batch, separated by spaces: ``"3 17 42"``), the parameters after the update,
 ``full_loss`` (the mean loss over all examples there), ``batch_loss`` (the mean loss of the
 batch where its gradient was taken), ``batch_grad_<p>`` (the batch's averaged gradient that the
-update used), ``step_<p>`` and the optimizer state. The start line leaves the update's fields
-empty. Every field of a line is about the same update, so a reader can check
-``<p> = previous <p> + step_<p>`` and, for plain gradient descent,
-``step_<p> = -lr * batch_grad_<p>``. Floats are written with ``repr`` (they read back exactly).
-The settings go to ``<name>.json`` beside the CSV; the two are written as a pair
-(:mod:`gdexplorer.core.files.safe_write`).
+update used), ``step_<p>``, the optimizer state and ``lr`` (the learning rate the update used,
+set by the schedule). The start line leaves the update's fields empty. Every field of a line
+is about the same update, so a reader can check ``<p> = previous <p> + step_<p>`` and, for
+plain gradient descent, ``step_<p> = -lr * batch_grad_<p>``. Floats are written with ``repr``
+(they read back exactly). The settings go to ``<name>.json`` beside the CSV; the two are
+written as a pair (:mod:`gdexplorer.core.files.safe_write`).
 :func:`read_data_csv` rebuilds the trajectory from the CSV and the run of those settings.
 """
 
@@ -29,6 +29,7 @@ from gdexplorer.core.data.engine import BatchSchedule
 from gdexplorer.core.errors import ExportError
 from gdexplorer.core.files.csv_table import first_line, read_table, write_table
 from gdexplorer.core.files.safe_write import paired_targets, text_writer, write_files
+from gdexplorer.core.stepsize.schedules import RATE_COLUMN
 from gdexplorer.core.trajectory import Trajectory
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ def data_csv_header(trajectory: Trajectory) -> list[str]:
     return [
         "update", "epoch", "batch", *params, "full_loss", "batch_loss",
         *(f"batch_grad_{p}" for p in params), *(f"step_{p}" for p in params), *state,
+        RATE_COLUMN,
     ]  # fmt: skip
 
 
@@ -58,14 +60,17 @@ def data_csv_columns(
     ]
     used = np.full((rows, len(params)), np.nan)
     used[1:] = trajectory.gradients[:-1]  # row k's gradient is what update k + 1 used
+    rates = np.full(rows, np.nan)
+    rates[1:] = trajectory.column(RATE_COLUMN)[:-1]  # and so is its rate
     state = [f"{slot}_{p}" for slot in trajectory.state_slots for p in params]
     columns = [
         updates, epochs, batches, *trajectory.points.T, trajectory.column("full_loss"),
         trajectory.column("batch_loss"), *used.T, *trajectory.steps.T,
-        *(trajectory.column(c) for c in state),
+        *(trajectory.column(c) for c in state), rates,
     ]  # fmt: skip
     start_only = updates == 0
     blank = {3 + len(params) + 1 + i: start_only for i in range(len(params) + 1)}
+    blank[len(columns) - 1] = start_only
     return columns, blank
 
 
@@ -125,7 +130,8 @@ def read_data_csv(path: str | os.PathLike, run: DataRun, engine: str | None = No
     """
     trajectory = run.new_trajectory()
     numbers, table = read_table(path, skip=("batch",), engine=engine)
-    if first_line(path) != data_csv_header(trajectory):
+    header = data_csv_header(trajectory)
+    if first_line(path) not in (header, header[:-1]):  # without lr: written before schedules
         raise ExportError("the CSV's columns do not match the settings file beside it")
     if not len(table):
         raise ExportError(f"{path} has no rows")
@@ -142,9 +148,32 @@ def read_data_csv(path: str | os.PathLike, run: DataRun, engine: str | None = No
     )
     state = [f"{slot}_{p}" for slot in trajectory.state_slots for p in params]
     full_loss = columns(["full_loss"])
+    rates = replayed_rates(run, columns(["batch_loss"])[:, 0], full_loss[:, 0])
+    if RATE_COLUMN in numbers:
+        rates[:-1] = columns([RATE_COLUMN])[1:, 0]
     rows = np.column_stack([
         points, full_loss, gradients, columns([f"step_{p}" for p in params]), columns(state),
-        columns(["epoch", "batch_loss"]), full_loss,
+        rates, columns(["epoch", "batch_loss"]), full_loss,
     ])  # fmt: skip
     trajectory.append(rows)
     return trajectory
+
+
+def replayed_rates(run: DataRun, batch_losses: np.ndarray, full_losses: np.ndarray) -> np.ndarray:
+    """lr_k of rows 0 .. n - 1 of a run on data, its scheduler stepped again as the run did:
+    after each update with its batch loss, or after each epoch with the full-data loss.
+
+    A file holds the rate each update used, but not the last row's (no update used it yet);
+    a file written before schedules existed holds none.
+    """
+    scheduler = run.new_scheduler()
+    per_epoch = run.schedule.updates_per_epoch
+    rates = np.empty(len(batch_losses))
+    rates[0] = scheduler.rate
+    for k in range(1, len(rates)):
+        if not run.steps_per_epoch:
+            scheduler.step(float(batch_losses[k]))
+        elif k % per_epoch == 0:
+            scheduler.step(float(full_losses[k]))
+        rates[k] = scheduler.rate
+    return rates

@@ -31,6 +31,7 @@ from gdexplorer.core.explain.maths import (
     subscript,
     symbol,
 )
+from gdexplorer.core.explain.rates import previous_rate, scheduled_rate, trajectory_rates
 from gdexplorer.core.optimizers import equation_names
 from gdexplorer.core.stepsize.worked import direction_numbers, worked_sections
 from gdexplorer.core.trajectory import Trajectory, row_columns
@@ -67,6 +68,7 @@ class Update:
     state: Mapping[str, np.ndarray]
     corrected: Mapping[str, np.ndarray]
     effective_learning_rate: np.ndarray
+    rate_lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def explain(
     exact, absolute, relative = _gradient_check(run, point, gradient)
     update, reason = None, None
     if index + 1 < rows:
-        update = _update(run, window, index)
+        update = _update(run, window, index, previous_rate(trajectory, index))
     else:
         reason = _no_update_reason(outcome or run.outcome, index)
     return WorkedExample(
@@ -159,7 +161,9 @@ def _window(trajectory: Trajectory, index: int) -> Trajectory:
     return window
 
 
-def _update(run: DescentRun, window: Trajectory, index: int) -> Update:
+def _update(
+    run: DescentRun, window: Trajectory, index: int, previous: float | None = None
+) -> Update:
     """Row k's gradient and state, row k + 1's step, state and point, and the equations.
 
     ``window`` holds rows k and k + 1; ``index`` is k, for the subscripts.
@@ -172,7 +176,8 @@ def _update(run: DescentRun, window: Trajectory, index: int) -> Update:
     after = {slot: window.state(slot)[1].copy() for slot in variant.state_slots}
     step = window.steps[1].copy()
     hyper = dict(run.hyperparameters)
-    numbers: dict[str, Any] = {"g": used, "t": t, "lr": float(config.learning_rate), **hyper}
+    rate, rate_lines = scheduled_rate(run, trajectory_rates(window), index, previous)
+    numbers: dict[str, Any] = {"g": used, "t": t, "lr": rate, **hyper}
     numbers.update(before)
     subscripts = {"g": index, **{slot: index for slot in variant.state_slots}}
     direction = direction_numbers(run, window, index)  # d and α of a direction run
@@ -194,7 +199,7 @@ def _update(run: DescentRun, window: Trajectory, index: int) -> Update:
         effective = np.where(used != 0, -step / np.where(used != 0, used, 1.0), np.nan)
     return Update(
         variant_title=variant.title,
-        learning_rate=float(config.learning_rate),
+        learning_rate=rate,
         hyperparameters=hyper,
         t=t,
         uses_counter="t" in equation_names(variant),
@@ -206,6 +211,7 @@ def _update(run: DescentRun, window: Trajectory, index: int) -> Update:
         state=after,
         corrected=_bias_corrected(after, hyper, t),
         effective_learning_rate=effective,
+        rate_lines=rate_lines,
     )
 
 
@@ -295,6 +301,7 @@ def _update_sections(example: WorkedExample, update: Update) -> list[Section]:
         + [f"{SYMBOLS.get(n, n)} = {format_number(v)}" for n, v in update.hyperparameters.items()]
     )
     lines: list[tuple[str, str]] = [("rule", f"{update.variant_title}: {settings}")]
+    lines += [("rate" if i == 0 else "", text) for i, text in enumerate(update.rate_lines)]
     nabla = "f′" if len(example.variables) == 1 else "∇f"
     if example.maximize:
         lines.append(("maximize", f"g{now} = −{nabla}(x{now}): the gradient is negated"))

@@ -63,7 +63,10 @@ def write_runs(runs: Sequence[RunRecord], path: str | os.PathLike) -> Path:
         raise ExportError("there are no runs to export")
     target = Path(path)
     tables = [trajectory_table(run.trajectory) for run in runs]
+    extras = {c for run in runs for c in _extra_columns(run.trajectory)}
     header = ["run"]
+    for columns, _ in tables:  # each run's columns in its order, extras (lr, ...) last
+        header += [c for c in columns if c not in header and c not in extras]
     for columns, _ in tables:
         header += [c for c in columns if c not in header]
     buffer = io.StringIO()
@@ -80,6 +83,11 @@ def write_runs(runs: Sequence[RunRecord], path: str | os.PathLike) -> Path:
     table_path, settings_path = paired_targets(target)
     write_text_files([(table_path, buffer.getvalue()), (settings_path, settings_text)])
     return table_path
+
+
+def _extra_columns(trajectory: Trajectory) -> tuple[str, ...]:
+    """The trajectory's columns after the optimizer state (``lr``, a run on data's, ...)."""
+    return trajectory.columns[len(row_columns(trajectory.variables, trajectory.state_slots)) :]
 
 
 def _entry(number: int, run: RunRecord) -> dict:

@@ -7,9 +7,10 @@ update costs little beside that. :class:`DirectionRun` offers what every run off
 skeleton as the others (:func:`~gdexplorer.core.run_loop.stream_rows`), so streaming, cancel,
 the resume gate and the diagnosis work unchanged.
 
-Rows have the usual columns (no optimizer state), then ``alpha`` (the step length of the update
-that arrived at this row: NaN in row 0) and ``trials`` (the values of f that update's line
-search evaluated) with a line search, and ``hessian_modified`` (1 when that Newton update had
+Rows have the usual columns (no optimizer state), then ``lr`` (lr_k, the base step length of the
+update leaving this row, from the run's schedule, as in every run), ``alpha`` (the step length
+of the update that arrived at this row, like the ``step`` columns: NaN in row 0) and ``trials``
+(the values of f that update's line search evaluated) with a line search, and ``hessian_modified`` (1 when that Newton update had
 to replace eigenvalues of a Hessian that is not positive definite) for ``newton``.
 """
 
@@ -35,6 +36,8 @@ from gdexplorer.core.run_loop import (
     stream_rows,
 )
 from gdexplorer.core.stepsize.direction import DirectionProblem, DirectionUpdate, update_from
+from gdexplorer.core.stepsize.for_runs import scheduler_for
+from gdexplorer.core.stepsize.schedules import RATE_COLUMN
 from gdexplorer.core.trajectory import Trajectory, row_columns
 
 CHUNKING = Chunking(first=4, largest=1 << 12)
@@ -47,14 +50,7 @@ def extra_columns(config: RunConfig) -> tuple[str, ...]:
     """The columns a direction run adds after the usual ones (see the module docstring)."""
     search = SEARCH_COLUMNS if config.line_search is not None else ()
     newton = NEWTON_COLUMNS if config.variant == "newton" else ()
-    return search + newton
-
-
-def base_step_length(config: RunConfig, update: int) -> float:
-    """The base step length of update ``update`` (k = 0, 1, ...): Newton's lr and Armijo's
-    first trial. A learning-rate schedule's lr_k belongs here."""
-    del update  # a constant rate today
-    return config.learning_rate
+    return (RATE_COLUMN, *search, *newton)
 
 
 class DirectionRun(Run):
@@ -68,12 +64,12 @@ class DirectionRun(Run):
         self.extra_columns = extra_columns(self.config)
         self.columns = row_columns(self.objective.variables, ()) + self.extra_columns
         check_recorded_rows(self.config.iterations, len(self.columns))
-        self.first_row = np.concatenate([self.first_row, self._first_extras()])
+        self.first_row = np.concatenate([self.first_row, self._first_extras()])  # lr_0 first
         self.problem = DirectionProblem(self.objective, self.config)
 
     def _first_extras(self) -> np.ndarray:
         values = {"alpha": math.nan, "trials": 0.0, "hessian_modified": 0.0}
-        return np.array([values[name] for name in self.extra_columns])
+        return np.array([values[name] for name in self.extra_columns[1:]])
 
     def new_trajectory(self) -> Trajectory:
         return Trajectory(self.objective.variables, (), self.extra_columns)
@@ -120,6 +116,7 @@ class DirectionSteps:
         self.reason: StopReason | None = None
         self.failure: str | None = None
         self.overflowed: np.ndarray | None = None
+        self.scheduler = scheduler_for(run.config, run.config.iterations)
         if float(self.gradient @ self.gradient) < run.config.tol_grad**2:
             self.reason = StopReason.GRADIENT_SMALL
 
@@ -147,8 +144,7 @@ class DirectionSteps:
         """Make update ``done`` and record its row; the reason to stop, if any."""
         config = self.run.config
         update = update_from(
-            self.run.problem, self.point, self.value, self.gradient,
-            base_step_length(config, self.done),
+            self.run.problem, self.point, self.value, self.gradient, float(self.scheduler.rate),
         )  # fmt: skip
         if update.failure is not None:
             self.failure = update.failure
@@ -160,6 +156,7 @@ class DirectionSteps:
         stop = self._check_next(point, value, gradient, update.step)
         if stop is not None:
             return stop
+        self.scheduler.step(self.value)  # as PyTorch: after the update, given f(x_k)
         self.pending.append(self._row(point, value, gradient, update)[None, :])
         self.point, self.value, self.gradient = point, value, gradient
         self.done += 1
@@ -186,6 +183,7 @@ class DirectionSteps:
         self, point: np.ndarray, value: float, gradient: np.ndarray, update: DirectionUpdate
     ) -> np.ndarray:
         extras = {
+            RATE_COLUMN: float(self.scheduler.rate),  # lr of the update leaving this row
             "alpha": update.alpha,
             "trials": float(len(update.search.trials)) if update.search else 0.0,
             "hessian_modified": float(update.newton.modified) if update.newton else 0.0,

@@ -20,7 +20,8 @@ from gdexplorer.core.curvature import curvature_at
 from gdexplorer.core.explain.maths import format_number, format_vector, subscript
 from gdexplorer.core.optimizers import NEWTON, Variant, get_variant
 from gdexplorer.core.stepsize.direction import DirectionUpdate, update_from
-from gdexplorer.core.stepsize.direction_run import DirectionRun, base_step_length
+from gdexplorer.core.stepsize.direction_run import DirectionRun
+from gdexplorer.core.stepsize.schedules import RATE_COLUMN
 
 if TYPE_CHECKING:
     from gdexplorer.core.config import RunConfig
@@ -53,7 +54,7 @@ def replay_update(run: DescentRun, trajectory: Trajectory, index: int) -> Direct
     row = trajectory.rows[index]
     return update_from(
         run.problem, row[:d].copy(), float(row[d]), row[d + 1 : 2 * d + 1].copy(),
-        base_step_length(run.config, index),
+        float(trajectory.column(RATE_COLUMN)[index]),  # lr_k, as the run used it
     )  # fmt: skip
 
 

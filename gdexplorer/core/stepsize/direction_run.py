@@ -10,8 +10,9 @@ the resume gate and the diagnosis work unchanged.
 Rows have the usual columns (no optimizer state), then ``lr`` (lr_k, the base step length of the
 update leaving this row, from the run's schedule, as in every run), ``alpha`` (the step length
 of the update that arrived at this row, like the ``step`` columns: NaN in row 0) and ``trials``
-(the values of f that update's line search evaluated) with a line search, and ``hessian_modified`` (1 when that Newton update had
-to replace eigenvalues of a Hessian that is not positive definite) for ``newton``.
+(the values of f that update's line search evaluated) with a line search, and
+``hessian_modified`` (1 when that Newton update had to replace eigenvalues of a Hessian that is
+not positive definite) for ``newton``.
 """
 
 from __future__ import annotations

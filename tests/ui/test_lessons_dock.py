@@ -156,3 +156,19 @@ def test_the_sweep_step_is_answered_when_the_student_sweeps(qtbot, window):
         qtbot.mouseClick(sweep.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: feedback(window) == "right", timeout=5000)
     assert "2/L = 1" in coach.panel.feedback.text()
+
+
+def test_a_malformed_lesson_file_is_named_in_the_panel_and_the_rest_load(qtbot, monkeypatch):
+    from gdexplorer.ui.lessons import install
+    from gdexplorer.ui.main_window import MainWindow
+    from gdexplorer.ui.settings_store import SettingsStore
+
+    shipped = load_lessons()
+    problem = "lessons/11-mine.md: step 2 (Try it): highlight: unknown control 'rum'"
+    monkeypatch.setattr(install, "load_lessons_reporting", lambda: (shipped[:2], (problem,)))
+    made = MainWindow(SettingsStore())
+    qtbot.addWidget(made)
+    panel = made.lessons.panel
+    assert panel.lesson_combo.count() == 2
+    assert panel.problems.isVisibleTo(panel) and panel.problems.text() == f"Not loaded: {problem}"
+    made.close()

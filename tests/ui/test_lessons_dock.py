@@ -172,3 +172,16 @@ def test_a_malformed_lesson_file_is_named_in_the_panel_and_the_rest_load(qtbot, 
     assert panel.lesson_combo.count() == 2
     assert panel.problems.isVisibleTo(panel) and panel.problems.text() == f"Not loaded: {problem}"
     made.close()
+
+
+def test_the_command_lines_lesson_opens_at_its_step(qtbot, window):
+    """``gdexplorer --lesson start --step 4``: the window's opener applies the step."""
+    from gdexplorer.ui.app import _Opener
+
+    opener = _Opener(window, None, None, None)
+    opener.lesson = ("start", 3)
+    opener.open()
+    panel = window.lessons.panel
+    assert window.lessons_dock.isVisible() and not panel.offer.isVisible()
+    assert panel.step_label.text() == "Step 4 of 5: Another basin"
+    assert window.form.config().function == get_preset("himmelblau").config.function

@@ -20,7 +20,8 @@ import gdexplorer
 assert gdexplorer.__file__.startswith({unpacked!r}), gdexplorer.__file__
 from gdexplorer.core.presets import load_presets
 from gdexplorer.core.resources import resource
-print(len(load_presets()), resource("presets.json"))
+from gdexplorer.core.lessons.library import load_lessons
+print(len(load_presets()), resource("presets.json"), len(load_lessons()))
 """
 
 
@@ -36,6 +37,7 @@ def test_wheel_contains_and_loads_the_resources(tmp_path) -> None:
         archive.extractall(tmp_path / "unpacked")
     assert "gdexplorer/resources/presets.json" in names
     assert "gdexplorer/cli.py" in names
+    assert "gdexplorer/resources/lessons/01-derivative.md" in names
     folders = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "gdexplorer").rglob("*.py")}
     missing = sorted(f for f in folders if f"{f}/__init__.py" not in names)
     assert not missing, f"packages missing from the wheel (list them in pyproject.toml): {missing}"
@@ -44,6 +46,7 @@ def test_wheel_contains_and_loads_the_resources(tmp_path) -> None:
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    count, location = result.stdout.split()
+    count, location, lessons = result.stdout.split()
     assert int(count) >= 11
+    assert int(lessons) >= 10  # the lessons load from the installed copy
     assert location.startswith(str(tmp_path / "unpacked"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from gdexplorer.core.lessons.library import load_lessons
 from gdexplorer.core.presets import get_preset
 from gdexplorer.ui.lessons.progress import LessonProgress
 
@@ -23,6 +24,14 @@ def run_and_wait(qtbot, window, timeout=20_000):
     with qtbot.waitSignal(window.controller.run_finished, timeout=timeout):
         qtbot.mouseClick(window.form.run_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.lessons.situation.outcome is not None, timeout=5000)
+
+
+def as_run(config):
+    """The config with each hyperparameter resolved (the form leaves a default as None)."""
+    from gdexplorer.core.optimizers import get_variant
+
+    values = get_variant(config.variant).hyperparameters(config.hyperparameter_overrides())
+    return config.replace(**{name: values.get(name) for name in config.hyperparameter_overrides()})
 
 
 def press(qtbot, window, key, times=1):
@@ -113,3 +122,66 @@ def test_declining_the_offer_hides_the_dock_until_asked_for(qtbot, window):
     assert LessonProgress().offered()
     window.lessons_dock.toggleViewAction().trigger()  # View › Lessons
     assert window.lessons_dock.isVisible() and not panel.offer.isVisible()
+
+
+@pytest.mark.parametrize("name", [lesson.name for lesson in load_lessons()])
+def test_the_window_agrees_with_the_check_on_every_step(qtbot, window, name):
+    """Each step opened in the window and done as the check's student does it (the form set to
+    the student's settings, Run, the iteration stepped to) earns "Right" from the coach: the
+    form round-trips what a lesson sets, and the window judges as the check does."""
+    from gdexplorer.core.lessons.walk import walk_lesson
+
+    coach = window.lessons
+    coach.open_lesson(name)
+    lesson = coach.lessons[coach.lesson_index]
+    for number, walked in enumerate(walk_lesson(lesson)):
+        coach.open_step(coach.lesson_index, number)
+        step = walked.step
+        if step.claim is None or step.student.sweep is not None:
+            continue
+        window.form.set_config(walked.played)
+        assert as_run(window.form.config()) == as_run(walked.played), step.title
+        run_and_wait(qtbot, window)
+        if step.student.iteration is not None:
+            window.playback.set_index(step.student.iteration)
+        assert feedback(window) == "right", (step.title, window.lessons.panel.feedback.text())
+
+
+def test_the_sweep_step_is_answered_when_the_student_sweeps(qtbot, window):
+    coach = window.lessons
+    coach.open_lesson("learning-rate", 4)
+    sweep = window.compare.sweep
+    assert window.compare.currentWidget() is sweep and sweep.run_button in coach.highlighter.targets
+    with qtbot.waitSignal(sweep.runner.succeeded, timeout=30_000):
+        qtbot.mouseClick(sweep.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: feedback(window) == "right", timeout=5000)
+    assert "2/L = 1" in coach.panel.feedback.text()
+
+
+def test_a_malformed_lesson_file_is_named_in_the_panel_and_the_rest_load(qtbot, monkeypatch):
+    from gdexplorer.ui.lessons import install
+    from gdexplorer.ui.main_window import MainWindow
+    from gdexplorer.ui.settings_store import SettingsStore
+
+    shipped = load_lessons()
+    problem = "lessons/11-mine.md: step 2 (Try it): highlight: unknown control 'rum'"
+    monkeypatch.setattr(install, "load_lessons_reporting", lambda: (shipped[:2], (problem,)))
+    made = MainWindow(SettingsStore())
+    qtbot.addWidget(made)
+    panel = made.lessons.panel
+    assert panel.lesson_combo.count() == 2
+    assert panel.problems.isVisibleTo(panel) and panel.problems.text() == f"Not loaded: {problem}"
+    made.close()
+
+
+def test_the_command_lines_lesson_opens_at_its_step(qtbot, window):
+    """``gdexplorer --lesson start --step 4``: the window's opener applies the step."""
+    from gdexplorer.ui.app import _Opener
+
+    opener = _Opener(window, None, None, None)
+    opener.lesson = ("start", 3)
+    opener.open()
+    panel = window.lessons.panel
+    assert window.lessons_dock.isVisible() and not panel.offer.isVisible()
+    assert panel.step_label.text() == "Step 4 of 5: Another basin"
+    assert window.form.config().function == get_preset("himmelblau").config.function

@@ -22,6 +22,7 @@ from gdexplorer.core.lessons.claims import (
     describe_test,
     passes,
 )
+from gdexplorer.core.optimizers import HYPERPARAMETER_NAMES, get_variant
 
 _RUN_KEYS = ("reason", "iterations", "setting", "final", "at", "shown", "basin_of", "alternates",
              "f_trend")  # fmt: skip
@@ -70,8 +71,11 @@ def _iterations(value: Any, s: Situation) -> str | None:
 
 def _setting(value: Mapping[str, Any], s: Situation) -> str | None:
     assert s.config is not None
+    config = s.config
+    resolved = get_variant(config.variant).hyperparameters(config.hyperparameter_overrides())
     for name, test in value.items():
-        actual = getattr(s.config, name)
+        # a hyperparameter left at its default is None in the settings: its value counts
+        actual = resolved.get(name) if name in HYPERPARAMETER_NAMES else getattr(config, name)
         if not passes(actual, test):
             return f"its {name.replace('_', ' ')} is {actual}, not {describe_test(test)}"
     return None

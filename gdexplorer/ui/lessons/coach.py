@@ -20,7 +20,7 @@ from gdexplorer.core.errors import GdxError
 from gdexplorer.core.lessons.claims import Situation
 from gdexplorer.core.lessons.judge import fill, judge
 from gdexplorer.core.lessons.model import Lesson, Step
-from gdexplorer.core.lessons.walk import applied_settings
+from gdexplorer.core.lessons.walk import applied_settings, walk_lesson
 from gdexplorer.ui.lessons.highlight import Highlighter
 from gdexplorer.ui.lessons.panel import LessonsPanel
 from gdexplorer.ui.lessons.progress import LessonProgress
@@ -100,9 +100,13 @@ class LessonCoach(QObject):
             first = self.lessons[0]
             self.panel.show_offer(OFFER.format(count=len(self.lessons), title=first.title))
 
-    def open_step(self, lesson_index: int, step_index: int, apply: bool = True) -> None:
+    def open_step(
+        self, lesson_index: int, step_index: int, apply: bool = True, continuing: bool = False
+    ) -> None:
         """Show a step; with ``apply``, put its settings into the form and outline its
-        controls (a step without settings leaves the form, and the run shown, as they are)."""
+        controls. A step without settings of its own goes on from the one before: reached by
+        Back or Next (``continuing``) it leaves the form and the run shown as the student has
+        them, reached directly it sets up what the step before left (as the check plays it)."""
         self.lesson_index, self.step_index = lesson_index, step_index
         lesson, step = self.lessons[lesson_index], self.step
         self.progress.save_position(lesson.name, step_index)
@@ -123,6 +127,9 @@ class LessonCoach(QObject):
         if step.applies_settings:
             self.situation = Situation()
             self._apply_settings(step)
+        elif not continuing and step_index > 0:
+            self.situation = Situation()
+            self._set_form(walk_lesson(lesson)[step_index - 1].played)
         self.highlighter.show_on([w for name in step.highlight for w in self._controls(name)])
 
     def open_lesson(self, name: str, step_index: int = 0) -> None:
@@ -137,15 +144,21 @@ class LessonCoach(QObject):
         current = self._form.config()
         settings = applied_settings(_as_settings(current), step)
         try:
-            config = RunConfig.from_dict(settings or {}, "the step's settings")
-            self._form.set_config(config)
+            self._set_form(RunConfig.from_dict(settings or {}, "the step's settings"))
         except GdxError as error:
             self.panel.show_feedback("hint", f"This step's settings could not be applied: {error}")
+
+    def _set_form(self, config: RunConfig | None) -> None:
+        if config is None:
+            return
+        if _other_function(self._form.config(), config) and not self._stage.is_streaming():
+            self._stage.clear()  # the old run is not drawn over another function
+        self._form.set_config(config)
 
     @Slot()
     def go_back(self) -> None:
         if self.step_index > 0:
-            self.open_step(self.lesson_index, self.step_index - 1)
+            self.open_step(self.lesson_index, self.step_index - 1, continuing=True)
         elif self.lesson_index > 0:
             previous = self.lessons[self.lesson_index - 1]
             self.open_step(self.lesson_index - 1, len(previous.steps) - 1)
@@ -153,7 +166,7 @@ class LessonCoach(QObject):
     @Slot()
     def go_next(self) -> None:
         if self.step_index + 1 < len(self.lessons[self.lesson_index].steps):
-            self.open_step(self.lesson_index, self.step_index + 1)
+            self.open_step(self.lesson_index, self.step_index + 1, continuing=True)
         elif self.lesson_index + 1 < len(self.lessons):
             self.open_step(self.lesson_index + 1, 0)
 
@@ -255,6 +268,16 @@ def _as_settings(config: RunConfig | None) -> dict[str, Any] | None:
     settings = config.to_dict()
     settings.pop("format")
     return settings
+
+
+def _other_function(current: RunConfig | None, config: RunConfig) -> bool:
+    if current is None:
+        return True
+    return (current.function, current.variables, current.data) != (
+        config.function,
+        config.variables,
+        config.data,
+    )
 
 
 def _replace(situation: Situation, **changes: Any) -> Situation:

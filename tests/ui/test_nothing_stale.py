@@ -72,6 +72,9 @@ def test_a_typed_function_is_custom_and_names_what_the_example_left(qtbot, windo
     assert f"max iterations {iterations:,}" in text  # the example's 20,000 is named
     window.form.iterations.setValue(1000)  # the student chose: no longer the example's
     assert "max iterations" not in hint.text()
+    assert "learning rate 0.001" in hint.text()
+    window.form.learning_rate.set_value(0.05)  # textChanged: as typing it
+    assert "learning rate" not in hint.text()
     pick_preset(window, "bowl")
     assert combo.currentText() != "Custom function" and "Custom" not in hint.text()
 

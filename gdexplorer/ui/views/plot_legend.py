@@ -27,7 +27,7 @@ class LegendBand:
     def __init__(self, plot: pg.PlotItem) -> None:
         self._plot = plot
         self.legend = pg.LegendItem(
-            brush=(246, 246, 246, 255),
+            brush=(212, 212, 212, 255),  # grey: the white path sample shows on it
             labelTextSize="9pt",
             labelTextColor=style.FOREGROUND,
             colCount=5,

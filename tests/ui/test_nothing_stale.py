@@ -65,15 +65,33 @@ def test_a_typed_function_is_custom_and_names_what_the_example_left(qtbot, windo
     assert combo.currentData() == "rosenbrock"
     type_function(qtbot, window, "x^2 + 3y^2")
     assert combo.currentText() == "Custom function"
-    assert hint.isVisible() or not window.isVisible()
+    laid_out(qtbot, combo, hint)
     text = hint.text()
     assert "Custom function" in text and "Rosenbrock" in text
     iterations = window.form.iterations.value()
     assert f"max iterations {iterations:,}" in text  # the example's 20,000 is named
     window.form.iterations.setValue(1000)  # the student chose: no longer the example's
     assert "max iterations" not in hint.text()
+    assert "learning rate 0.001" in hint.text()
+    window.form.learning_rate.set_value(0.05)  # textChanged: as typing it
+    assert "learning rate" not in hint.text()
     pick_preset(window, "bowl")
     assert combo.currentText() != "Custom function" and "Custom" not in hint.text()
+
+
+def laid_out(qtbot, combo, hint) -> None:
+    """The hint's row is shown below the Example box (not only the label, over the title)."""
+    qtbot.waitUntil(lambda: hint.isVisible() and hint.height() > 10)
+    assert hint.parentWidget().layout().isRowVisible(hint)  # a hidden row draws it stale
+    assert hint.geometry().top() >= combo.geometry().bottom()
+
+
+def test_settings_of_a_typed_function_say_custom_in_a_laid_out_row(qtbot, window):
+    window.form.set_config(VALLEY.replace(function="x^2 + 5y^2"))
+    combo, hint = window.form.preset_combo, window.form.preset_hint
+    assert combo.currentText() == "Custom function"
+    assert "every setting is as typed" in hint.text()
+    laid_out(qtbot, combo, hint)
 
 
 def add_run(qtbot, window, rate: float) -> None:

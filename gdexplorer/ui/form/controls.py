@@ -372,7 +372,7 @@ class ControlsForm(QWidget):
     @Slot()
     def _on_variant_changed(self) -> None:
         self.optimizer.show_variant()
-        self._refresh_run_button()
+        self._on_any_edit()
 
     @Slot()
     def _on_gradient_mode_changed(self) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QFormLayout
+
 from gdexplorer.core.preset_origin import FormValues, is_custom, origin_note
 
 if TYPE_CHECKING:
@@ -35,7 +37,12 @@ def show_preset_origin(form: ControlsForm) -> None:
         form.preset_hint.setText(origin_note(preset, values))
     elif preset is not None:
         form.preset_hint.setText(preset.shows)
-    form.preset_hint.setVisible(custom or preset is not None)
+    group = form.preset_hint.parentWidget()
+    rows = group.layout() if group is not None else None
+    shown = (custom or preset is not None) and not form.mode_switch.is_data_mode()
+    if isinstance(rows, QFormLayout):  # the row, not only the label (show_mode hides rows)
+        rows.setRowVisible(form.preset_hint, shown)
+    form.preset_hint.setVisible(shown)
 
 
 def where_to_look(

@@ -27,7 +27,7 @@ class LegendBand:
     def __init__(self, plot: pg.PlotItem) -> None:
         self._plot = plot
         self.legend = pg.LegendItem(
-            brush=(246, 246, 246, 255),
+            brush=(212, 212, 212, 255),  # grey: the white path sample shows on it
             labelTextSize="9pt",
             labelTextColor=style.FOREGROUND,
             colCount=5,
@@ -75,14 +75,14 @@ class LegendBand:
         return self.legend.isVisible()
 
     def fit(self, *_args) -> None:
-        """As few rows as fit the view's width; the title row as tall as the legend; centred
+        """As few rows as fit the plot's width; the title row as tall as the legend; centred
         over the view box and kept inside the plot."""
         box = self._plot.getViewBox()
         shown = self._wanted and bool(self.legend.items)
         self.legend.setVisible(shown)
         title = self._plot.titleLabel
-        if shown:
-            self._fit_columns(max(box.width(), 1.0))
+        if shown:  # as wide as the plot item (axes and colour bar included), not the view
+            self._fit_columns(max(self._plot.width() - 2 * GAP, 1.0))
         height = self.legend.height() + 2 * GAP if shown else 0
         title.setVisible(shown)
         title.setMinimumHeight(height)

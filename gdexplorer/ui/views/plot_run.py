@@ -56,7 +56,7 @@ class RunDrawing:
     _follow: bool
     _home: Range | None
     _first_span: tuple[float, float]
-    max_zoom_out: float = 50.0
+    max_zoom_out: float
     """Following a run, the view grows to at most this many times its first size."""
 
     if TYPE_CHECKING:  # provided by the host (PlotView)

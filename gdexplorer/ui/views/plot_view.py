@@ -60,6 +60,7 @@ class PlotView(RunDrawing, QWidget):
 
     start_picked = Signal(object)
     hover_text = Signal(str)
+    max_zoom_out = MAX_ZOOM_OUT
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -174,7 +175,8 @@ class PlotView(RunDrawing, QWidget):
         another run grew is not kept."""
         if self._home is not None:
             self._follow = True
-            self._set_view(frame_up_to(self._home, plane_points, self._first_span, MAX_ZOOM_OUT))
+            wanted = frame_up_to(self._home, plane_points, self._first_span, self.max_zoom_out)
+            self._set_view(wanted)
 
     # -- geometry ------------------------------------------------------------------------
 
@@ -218,7 +220,7 @@ class PlotView(RunDrawing, QWidget):
     def _grow_view(self, plane_points: np.ndarray) -> None:
         """Widen the view to include ``plane_points`` (never shrink, never beyond the cap)."""
         current = _as_range(self.view_box.viewRange())
-        wanted = grown_range(current, plane_points, self._first_span, MAX_ZOOM_OUT)
+        wanted = grown_range(current, plane_points, self._first_span, self.max_zoom_out)
         if wanted != current:
             self._set_view(wanted)
 

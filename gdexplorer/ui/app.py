@@ -26,6 +26,7 @@ from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
 from gdexplorer.ui.threads.garbage import MainThreadCollector
 from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, save_widget_png
+from gdexplorer.ui.window_layout import fit_within
 
 EXIT_USAGE = 2
 GIL_SWITCH_SECONDS = 0.0005
@@ -86,6 +87,8 @@ def main(
     window.restore_layout()
     if size is not None:
         window.resize(*size)
+    elif window.screen() is not None:  # a stored or default size never spills off the screen
+        fit_within(window, window.screen().availableGeometry())
     window.show()
     opener = _Opener(window, config, open_file, notice)  # after the window appears
     QTimer.singleShot(0, opener.open)

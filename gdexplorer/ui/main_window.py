@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
             self, "Settings", settings, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.plot = PlotView()
+        layout.never_widen(self.plot.header.slice_label, self.plot.header.hover_label)
         self.playback = PlaybackBar()
         self.setCentralWidget(parts.stacked(self.plot, self.playback))
         self.convergence = ConvergenceView()

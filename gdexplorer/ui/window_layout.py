@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QByteArray, QObject, QRect, QSize, Slot
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -34,12 +34,31 @@ PLAYBACK_BREATHING = 16
 """Pixels between the iteration counter and the speed control of the playback bar."""
 
 
-def fit_scroll_width(scroll: QScrollArea, content: QWidget) -> None:
-    """The scroll area's minimum width: its content's, plus the vertical scroll bar and frame
-    (its horizontal bar is off, so anything narrower would cut the fields off)."""
-    bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-    frame = 2 * scroll.frameWidth()
-    scroll.setMinimumWidth(content.minimumSizeHint().width() + bar + frame)
+class ScrollWidthKeeper(QObject):
+    """Keeps a vertical-only scroll area at least as wide as its content's minimum, also when
+    the content changes (typed function / data mode): its horizontal bar is off, so anything
+    narrower would cut the fields off at the right."""
+
+    def __init__(self, scroll: QScrollArea, content: QWidget) -> None:
+        super().__init__(scroll)
+        self._scroll, self._content = scroll, content
+        content.installEventFilter(self)
+        self.fit()
+
+    def fit(self) -> None:
+        bar = self._scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        frame = 2 * self._scroll.frameWidth()
+        self._scroll.setMinimumWidth(self._content.minimumSizeHint().width() + bar + frame)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._content and event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return False
+
+
+def fit_scroll_width(scroll: QScrollArea, content: QWidget) -> ScrollWidthKeeper:
+    """The scroll area's minimum width follows its content's (see :class:`ScrollWidthKeeper`)."""
+    return ScrollWidthKeeper(scroll, content)
 
 
 def fit_within(window: QWidget, available: QRect) -> bool:

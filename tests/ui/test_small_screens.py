@@ -219,3 +219,25 @@ def test_many_variables_and_long_read_outs_never_widen_the_window(qtbot, small_w
     assert len(header.slice_label.text()) > 80  # longer than its share of 1024 px
     assert _fits(small_window.minimumSizeHint())
     assert small_window.width() <= SMALLEST_SCREEN.width()
+
+
+@pytest.mark.parametrize("data", [False, True])
+def test_the_settings_are_never_cut_off_at_the_docks_narrowest(qtbot, small_window, data):
+    from gdexplorer.core.data.datasets import load_samples
+
+    form = small_window.form
+    if data:
+        form.set_config(load_samples()[0].config)
+        form.data_section.more.set_open(True)  # its rows too
+    small_window.resizeDocks([small_window.form_dock], [50], Qt.Orientation.Horizontal)
+    scroll = form.parentWidget().parentWidget()
+
+    def whole() -> bool:
+        return scroll.viewport().width() >= form.minimumSizeHint().width()
+
+    def squeezed() -> bool:  # as narrow as the dock goes
+        return small_window.form_dock.width() <= small_window.form_dock.minimumSizeHint().width()
+
+    qtbot.waitUntil(lambda: squeezed() and whole(), timeout=2000)
+    assert form.width() <= scroll.viewport().width()  # no field runs past the right edge
+    assert _fits(small_window.minimumSizeHint())

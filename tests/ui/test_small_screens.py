@@ -241,3 +241,28 @@ def test_the_settings_are_never_cut_off_at_the_docks_narrowest(qtbot, small_wind
     qtbot.waitUntil(lambda: squeezed() and whole(), timeout=2000)
     assert form.width() <= scroll.viewport().width()  # no field runs past the right edge
     assert _fits(small_window.minimumSizeHint())
+
+
+def test_a_note_never_cuts_the_preview_under_it(qtbot):
+    """A note makes the form taller, its scroll bar appears and narrows every field: the
+    wrapped note and preview get the height their new width needs."""
+    from gdexplorer.core.config import RunConfig
+    from gdexplorer.ui.main_window import MainWindow
+    from gdexplorer.ui.settings_store import SettingsStore
+
+    window = MainWindow(SettingsStore())  # nothing loaded yet: a short form, no scroll bar
+    qtbot.addWidget(window)
+    window.resize(SMALLEST_SCREEN)
+    window.show()
+    qtbot.waitUntil(window.isVisible)
+    window.form.set_config(RunConfig(function="sinx^2 + xy^2", start=(1.0, 1.0)))
+    field = window.form.function_field
+    labels = (field.note_label, field.preview)
+
+    def whole() -> bool:
+        return all(label.height() >= label.heightForWidth(label.width()) for label in labels)
+
+    qtbot.wait(100)
+    qtbot.waitUntil(whole, timeout=2000)
+    assert field.note_label.geometry().bottom() < field.preview.geometry().top()
+    window.close()

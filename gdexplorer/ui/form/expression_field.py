@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from gdexplorer.core.errors import ExpressionError, GdxError
@@ -92,6 +92,10 @@ class DebouncedExpressionField(QWidget, Generic[ObjectiveT]):
         self._timer.setSingleShot(True)
         self._timer.setInterval(PARSE_DELAY_MS)
         self._timer.timeout.connect(self._on_parse_due)
+        self._rewrap_timer = QTimer(self)  # see resizeEvent
+        self._rewrap_timer.setSingleShot(True)
+        self._rewrap_timer.setInterval(0)
+        self._rewrap_timer.timeout.connect(self._on_rewrap_due)
         self.line_edit.textEdited.connect(self._on_text_edited)
         self._objective: ObjectiveT | None = None
         self._error: str | None = first_error
@@ -130,6 +134,25 @@ class DebouncedExpressionField(QWidget, Generic[ObjectiveT]):
     def _notes(self, objective: ObjectiveT) -> tuple[str, ...]:
         """Notes on how ``objective``'s names were read (none by default)."""
         return ()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Have the form lay this field out again once its width has settled.
+
+        The note and the preview wrap, so their height depends on the width; the form layout
+        around the field keeps the height it computed for the earlier width (before the form's
+        scroll bar appeared), which cut the preview's last line off under a note.
+        """
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._rewrap_timer.start()
+
+    @Slot()
+    def _on_rewrap_due(self) -> None:
+        self.updateGeometry()
+        parent = self.parentWidget()
+        rows = parent.layout() if parent is not None else None
+        if rows is not None:
+            rows.invalidate()
 
     def _build(self, text: str) -> ObjectiveT:
         """The objective ``text`` means; raises GdxError (ideally ExpressionError) if none."""

@@ -1,6 +1,7 @@
 """Render the window as a student sees it, for the README and for judging layouts by eye.
 
     python docs/make_screenshots.py OUT_DIR [WxH ...]
+    python docs/make_screenshots.py --readme      # renew the README's three, at 1400x900
 
 For each size (default 1024x700 1400x900 1920x1080) it saves ``typed-WxH.png`` (Himmelblau,
 gradient descent), ``data-WxH.png`` (mini-batches on the noisy line) and ``compare-WxH.png``
@@ -80,7 +81,22 @@ def shoot(out: Path, size: str) -> None:
     shiboken6.delete(window)  # whole, now: see tests/ui/conftest.py
 
 
+README_NAMES = {"typed": "screenshot", "compare": "screenshot-compare", "data": "screenshot-data"}
+"""Which picture each README image is (in resources/, beside the package's data)."""
+
+
+def renew_readme() -> None:
+    resources = Path(__file__).resolve().parent.parent / "resources"
+    shoot(resources, "1400x900")
+    for kind, name in README_NAMES.items():
+        (resources / f"{kind}-1400x900.png").replace(resources / f"{name}.png")
+
+
 def main(argv: list[str]) -> int:
+    if argv == ["--readme"]:
+        create_application()
+        renew_readme()
+        return 0
     out = Path(argv[0]) if argv else Path("screenshots")
     out.mkdir(parents=True, exist_ok=True)
     create_application()

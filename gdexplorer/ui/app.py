@@ -27,6 +27,7 @@ from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStor
 from gdexplorer.ui.threads.garbage import MainThreadCollector
 from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, save_widget_png
 from gdexplorer.ui.views.view_switch import ViewMode
+from gdexplorer.ui.window_layout import fit_within
 
 EXIT_USAGE = 2
 GIL_SWITCH_SECONDS = 0.0005
@@ -95,6 +96,8 @@ def main(
     window.restore_layout()
     if size is not None:
         window.resize(*size)
+    elif window.screen() is not None:  # a stored or default size never spills off the screen
+        fit_within(window, window.screen().availableGeometry())
     window.show()
     opener = _Opener(window, config, open_file, notice)  # after the window appears
     opener.lesson = lesson

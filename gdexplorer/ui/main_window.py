@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
             self, "Settings", settings, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.plot = PlotView()
+        layout.never_widen(self.plot.header.slice_label, self.plot.header.hover_label)
         self.playback = PlaybackBar()
         self.surface = SurfaceView(self.plot)  # the 3-D view of the contour's region
         self.central_views = CentralViews(self.plot, self.surface)

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QByteArray, QObject, QSize, Slot
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRect, QSize, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QScrollArea, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QScrollArea,
+    QSizePolicy,
+    QStyle,
+    QWidget,
+)
 
 SMALLEST_SCREEN = QSize(1024, 700)
 """The smallest screen the window is laid out for: its minimum size fits inside."""
@@ -25,12 +34,62 @@ PLAYBACK_BREATHING = 16
 """Pixels between the iteration counter and the speed control of the playback bar."""
 
 
-def fit_scroll_width(scroll: QScrollArea, content: QWidget) -> None:
-    """The scroll area's minimum width: its content's, plus the vertical scroll bar and frame
-    (its horizontal bar is off, so anything narrower would cut the fields off)."""
-    bar = scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-    frame = 2 * scroll.frameWidth()
-    scroll.setMinimumWidth(content.minimumSizeHint().width() + bar + frame)
+class ScrollWidthKeeper(QObject):
+    """Keeps a vertical-only scroll area at least as wide as its content's minimum, also when
+    the content changes (typed function / data mode): its horizontal bar is off, so anything
+    narrower would cut the fields off at the right."""
+
+    def __init__(self, scroll: QScrollArea, content: QWidget) -> None:
+        super().__init__(scroll)
+        self._scroll, self._content = scroll, content
+        content.installEventFilter(self)
+        self.fit()
+
+    def fit(self) -> None:
+        bar = self._scroll.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        frame = 2 * self._scroll.frameWidth()
+        self._scroll.setMinimumWidth(self._content.minimumSizeHint().width() + bar + frame)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._content and event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return False
+
+
+def fit_scroll_width(scroll: QScrollArea, content: QWidget) -> ScrollWidthKeeper:
+    """The scroll area's minimum width follows its content's (see :class:`ScrollWidthKeeper`)."""
+    return ScrollWidthKeeper(scroll, content)
+
+
+def fit_within(window: QWidget, available: QRect) -> bool:
+    """Shrink and move ``window`` so that it lies inside ``available`` (a screen's free area):
+    a size stored on a big monitor, or the 1400x900 default, never spills off a small screen.
+
+    True when the window had to change.
+    """
+    frame = window.frameGeometry()
+    extra = QSize(frame.width() - window.width(), frame.height() - window.height())
+    width = min(window.width(), available.width() - extra.width())
+    height = min(window.height(), available.height() - extra.height())
+    changed = (width, height) != (window.width(), window.height())
+    if changed:
+        window.resize(max(width, window.minimumWidth()), max(height, window.minimumHeight()))
+    frame = window.frameGeometry()
+    left = min(max(frame.left(), available.left()), available.right() - frame.width() + 1)
+    top = min(max(frame.top(), available.top()), available.bottom() - frame.height() + 1)
+    if (left, top) != (frame.left(), frame.top()):
+        window.move(max(left, available.left()), max(top, available.top()))
+        changed = True
+    return changed
+
+
+def never_widen(*labels: QLabel) -> None:
+    """Let one-line read-outs (the slice's fixed coordinates, the hover values) be cut at the
+    panel's edge rather than widen the window: six variables or a long hover text must not push
+    it past the screen. Their tooltips keep the whole text."""
+    for label in labels:
+        label.setSizePolicy(QSizePolicy.Policy.Ignored, label.sizePolicy().verticalPolicy())
+        label.setMinimumWidth(0)
 
 
 def set_side_minimums(convergence: QWidget, inspector: QWidget) -> None:

@@ -79,3 +79,27 @@ def test_an_equation_is_not_a_function(text: str, squared: str) -> None:
 @pytest.mark.parametrize("text", ["f = x^2", "y = x^2", "f(x, y) = x*y", "g(w) = w^2"])
 def test_a_definition_is_still_a_function(text: str) -> None:
     assert parse_function(text).variables
+
+
+def test_no_bundled_example_or_model_template_gets_a_note() -> None:
+    from gdexplorer.core.data.datasets import (
+        load_dataset,
+        load_samples,
+        split_columns,
+        template_loss,
+    )
+    from gdexplorer.core.data.objective import build_data_objective
+    from gdexplorer.core.presets import load_presets
+
+    for preset in load_presets():
+        parsed = parse_function(preset.config.function, preset.config.variables)
+        assert function_notes(parsed.variables) == (), preset.name
+    for sample in load_samples():
+        data = load_dataset(sample.config.data)
+        features, target = split_columns(data.columns, data.columns)
+        losses = [sample.config.function]
+        losses += [template_loss(kind, features, target) for kind in ("linear regression",
+                   "logistic regression")]  # fmt: skip
+        for loss in losses:
+            parameters = build_data_objective(loss, data, None).variables
+            assert function_notes(parameters) == (), (sample.name, loss)

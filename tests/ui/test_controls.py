@@ -214,3 +214,15 @@ def test_an_equation_is_refused_with_the_function_it_means(qtbot, form):
         pass
     assert "is an equation, not a function" in rejected.args[0] and "(x - 3)^2" in rejected.args[0]
     assert not form.run_button.isEnabled() and form.function_field.note() == ""
+
+
+def test_a_loss_with_a_run_together_product_gets_the_same_note(qtbot, form):
+    from gdexplorer.core.data.datasets import load_samples
+
+    form.set_config(load_samples()[0].config)
+    loss = form.data_section.loss_field
+    loss.set_text("(wx + b - y)^2")  # x and y are columns: "wx" is one parameter
+    assert loss.objective() is not None and "wx" in loss.objective().variables
+    assert loss.note() == "Note: 'wx' is one variable; for a product write w*x"
+    loss.set_text("(w*x + b - y)^2")
+    assert loss.note() == "" and not loss.note_label.isVisible()

@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QPoint, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QImage
 
-from gdexplorer.ui.window_layout import SMALLEST_SCREEN
+from gdexplorer.ui.window_layout import SMALLEST_SCREEN, fit_within
 
 
 def _fits(size: QSize, screen: QSize = SMALLEST_SCREEN) -> bool:
@@ -171,3 +171,98 @@ def test_folded_settings_open_when_a_run_uses_them(qtbot, window):
     assert section.more.is_open() and section.epochs.value() == 3
     section.more.header.click()
     assert not section.epochs.isVisible() and window.form.config().epochs == 3  # still used
+
+
+@pytest.mark.parametrize("start", [QRect(0, 0, 1400, 900), QRect(300, 200, 1400, 900)])
+def test_a_stored_or_default_size_is_fitted_to_a_small_screen(qtbot, window, start):
+    window.setGeometry(start)
+    screen = QRect(0, 0, 1024, 700)
+    assert fit_within(window, screen)
+    assert screen.contains(window.frameGeometry())
+    assert not fit_within(window, screen)  # fitted once, left alone after
+
+
+def test_a_window_that_fits_is_left_alone(qtbot, window):
+    window.setGeometry(QRect(50, 60, 1100, 760))
+    before = window.frameGeometry()
+    assert not fit_within(window, QRect(0, 0, 1920, 1080))
+    assert window.frameGeometry() == before
+
+
+def test_the_compare_table_keeps_whole_columns_and_scrolls_to_them(qtbot, small_window):
+    panel = small_window.compare.runs
+    with qtbot.waitSignal(panel.runner.succeeded, timeout=20_000):
+        panel.add_current()
+    view = panel.table.view
+    header = view.horizontalHeader()
+    qtbot.waitUntil(lambda: view.model().rowCount() == 1, timeout=2000)
+    for column in range(header.count()):
+        title = view.model().headerData(column, Qt.Orientation.Horizontal)
+        assert header.sectionSize(column) >= header.fontMetrics().horizontalAdvance(title)
+    total = header.length()
+    bar = view.horizontalScrollBar()
+    assert total <= view.viewport().width() or bar.maximum() >= total - view.viewport().width()
+    bar.setValue(bar.maximum())
+    last = header.count() - 1
+    assert header.sectionViewportPosition(last) < view.viewport().width()  # reachable
+
+
+def test_many_variables_and_long_read_outs_never_widen_the_window(qtbot, small_window):
+    field = small_window.form.function_field
+    field.set_text("a^2 + b^2 + c^2 + d^2 + e1^2 + f1^2 + g1^2 + h1^2")  # a slice of 8 variables
+    header = small_window.plot.header
+    qtbot.waitUntil(header.horizontal.isVisible, timeout=2000)
+    small_window.form.set_start([-1.2345] * 8)  # six coordinates held fixed, five digits each
+    qtbot.waitUntil(lambda: "-1.234" in header.slice_label.text(), timeout=2000)
+    header.set_hover("f(-1.2345, -1.2345, -1.2345, -1.2345, -1.2345) = 123456.789")
+    qtbot.wait(50)
+    assert len(header.slice_label.text()) > 80  # longer than its share of 1024 px
+    assert _fits(small_window.minimumSizeHint())
+    assert small_window.width() <= SMALLEST_SCREEN.width()
+
+
+@pytest.mark.parametrize("data", [False, True])
+def test_the_settings_are_never_cut_off_at_the_docks_narrowest(qtbot, small_window, data):
+    from gdexplorer.core.data.datasets import load_samples
+
+    form = small_window.form
+    if data:
+        form.set_config(load_samples()[0].config)
+        form.data_section.more.set_open(True)  # its rows too
+    small_window.resizeDocks([small_window.form_dock], [50], Qt.Orientation.Horizontal)
+    scroll = form.parentWidget().parentWidget()
+
+    def whole() -> bool:
+        return scroll.viewport().width() >= form.minimumSizeHint().width()
+
+    def squeezed() -> bool:  # as narrow as the dock goes
+        return small_window.form_dock.width() <= small_window.form_dock.minimumSizeHint().width()
+
+    qtbot.waitUntil(lambda: squeezed() and whole(), timeout=2000)
+    assert form.width() <= scroll.viewport().width()  # no field runs past the right edge
+    assert _fits(small_window.minimumSizeHint())
+
+
+def test_a_note_never_cuts_the_preview_under_it(qtbot):
+    """A note makes the form taller, its scroll bar appears and narrows every field: the
+    wrapped note and preview get the height their new width needs."""
+    from gdexplorer.core.config import RunConfig
+    from gdexplorer.ui.main_window import MainWindow
+    from gdexplorer.ui.settings_store import SettingsStore
+
+    window = MainWindow(SettingsStore())  # nothing loaded yet: a short form, no scroll bar
+    qtbot.addWidget(window)
+    window.resize(SMALLEST_SCREEN)
+    window.show()
+    qtbot.waitUntil(window.isVisible)
+    window.form.set_config(RunConfig(function="sinx^2 + xy^2", start=(1.0, 1.0)))
+    field = window.form.function_field
+    labels = (field.note_label, field.preview)
+
+    def whole() -> bool:
+        return all(label.height() >= label.heightForWidth(label.width()) for label in labels)
+
+    qtbot.wait(100)
+    qtbot.waitUntil(whole, timeout=2000)
+    assert field.note_label.geometry().bottom() < field.preview.geometry().top()
+    window.close()

@@ -20,8 +20,14 @@ What is accepted
 Decisions where a name before ``(`` is ambiguous: single letters and names containing digits are
 variables times a bracket (``x(y+1)``); other names of two or more characters are calls and are
 refused as unknown functions with a suggestion (``Sin(x)`` -> "did you mean 'sin'?",
-``sigmoid(x)`` -> "to multiply, write 'sigmoid*(...)'"). A name differing from a reserved name
-only in case (``Pi``, ``E``, ``Exp``) is refused with a suggestion, also when written bare.
+``softmax(x)`` -> "to multiply, write 'softmax*(...)'"); a well-known function the language lacks is
+explained instead (``max(x, 0)`` -> "(x + abs(x))/2", ``sigmoid(x)`` -> "1/(1 + exp(-x))"). A name
+differing from a reserved name only in case (``Pi``, ``E``, ``Exp``) is refused with a
+suggestion, also when written bare.
+
+Beginners' slips get their own words (:mod:`.hints`): ``|x|`` suggests ``abs(x)``, an equation
+such as ``x = 3`` is refused with the function to minimize, ``(x - 3)^2``; and a function that
+parses but reads oddly (``sinx``, ``xy``: one variable each) gets a note, not an error.
 
 Nothing typed ever reaches ``eval``, ``exec``, ``sympify``, ``parse_expr`` or ``lambdify``: the
 text is tokenized by hand, parsed with :func:`ast.parse` only, checked against an allow-list and

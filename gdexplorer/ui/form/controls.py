@@ -27,6 +27,7 @@ from gdexplorer.core.optimizers import Variant, get_variant
 from gdexplorer.core.presets import Preset, get_preset, load_presets
 from gdexplorer.ui.form.data_form import DataSection
 from gdexplorer.ui.form.data_mode import ModeSwitch, show_mode
+from gdexplorer.ui.form.data_template import fit_narrow
 from gdexplorer.ui.form.fields import StartPointFields, hint_label, section_label
 from gdexplorer.ui.form.function import FunctionField
 from gdexplorer.ui.form.preset_note import show_preset_origin, where_to_look
@@ -88,6 +89,7 @@ class ControlsForm(QWidget):
         for preset in load_presets():
             self.preset_combo.addItem(preset.title, preset.name)
         self.preset_combo.activated.connect(self._on_preset_activated)
+        fit_narrow(self.preset_combo)  # long titles are elided: the form fits a small screen
         form.addRow("Example", self.preset_combo)
         self.preset_hint = hint_label(group)
         form.addRow(self.preset_hint)

@@ -93,7 +93,7 @@ class DataSection(QGroupBox):
         self._build_model_rows(form)
         position = cast(tuple[int, Any], form.getWidgetPosition(self.templates.template_combo))
         self._build_batch_rows(form, position[0] + 1)  # data, model, batch: the common case
-        self.more = Collapsible("More: epochs, shuffling seed, standardizing", self)
+        self.more = Collapsible("More: epochs, seed, standardize", self)
         self._build_more_rows(self.more.rows)
         form.addRow(self.more)
         self._form = form

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QWidget
 
 from gdexplorer.core.data.datasets import Dataset, split_columns, standardize
 from gdexplorer.core.data.objective import DataObjective, build_data_objective
+from gdexplorer.core.parse.hints import function_notes
 from gdexplorer.ui.form.expression_field import DebouncedExpressionField, readable
 
 NO_DATA = "load a data set or pick a sample first"
@@ -129,3 +130,7 @@ class LossField(DebouncedExpressionField[DataObjective]):
     def _show_preview(self, objective: DataObjective) -> None:
         self.preview.setText(describe_loss(objective, LINE_LIMIT))
         self.preview.setToolTip(describe_loss(objective))
+
+    def _notes(self, objective: DataObjective) -> tuple[str, ...]:
+        """``wx`` in a loss is a parameter named "wx", not w times the column x: say so."""
+        return function_notes(objective.variables)

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QResizeEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from gdexplorer.core.errors import ExpressionError, GdxError
-from gdexplorer.ui.form.fields import INVALID_FIELD_STYLE, ErrorLabel
+from gdexplorer.ui.form.fields import INVALID_FIELD_STYLE, ErrorLabel, hint_label
 
 if TYPE_CHECKING:
     import sympy
@@ -74,6 +74,8 @@ class DebouncedExpressionField(QWidget, Generic[ObjectiveT]):
         self.line_edit.setPlaceholderText(placeholder)
         self.line_edit.setClearButtonEnabled(True)
         self.error_label = ErrorLabel(self)
+        self.note_label = hint_label(self)  # how an odd name was read (sinx, xy): not an error
+        self.note_label.hide()
         self.preview = QLabel(self)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.preview.setWordWrap(True)
@@ -84,11 +86,16 @@ class DebouncedExpressionField(QWidget, Generic[ObjectiveT]):
         layout.setSpacing(3)
         layout.addWidget(self.line_edit)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.note_label)
         layout.addWidget(self.preview)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(PARSE_DELAY_MS)
         self._timer.timeout.connect(self._on_parse_due)
+        self._rewrap_timer = QTimer(self)  # see resizeEvent
+        self._rewrap_timer.setSingleShot(True)
+        self._rewrap_timer.setInterval(0)
+        self._rewrap_timer.timeout.connect(self._on_rewrap_due)
         self.line_edit.textEdited.connect(self._on_text_edited)
         self._objective: ObjectiveT | None = None
         self._error: str | None = first_error
@@ -119,6 +126,33 @@ class DebouncedExpressionField(QWidget, Generic[ObjectiveT]):
 
     def is_pending(self) -> bool:
         return self._timer.isActive()
+
+    def note(self) -> str:
+        """The gentle notes on how the text was read ('' when there are none)."""
+        return self.note_label.text() if not self.note_label.isHidden() else ""
+
+    def _notes(self, objective: ObjectiveT) -> tuple[str, ...]:
+        """Notes on how ``objective``'s names were read (none by default)."""
+        return ()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        """Have the form lay this field out again once its width has settled.
+
+        The note and the preview wrap, so their height depends on the width; the form layout
+        around the field keeps the height it computed for the earlier width (before the form's
+        scroll bar appeared), which cut the preview's last line off under a note.
+        """
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._rewrap_timer.start()
+
+    @Slot()
+    def _on_rewrap_due(self) -> None:
+        self.updateGeometry()
+        parent = self.parentWidget()
+        rows = parent.layout() if parent is not None else None
+        if rows is not None:
+            rows.invalidate()
 
     def _build(self, text: str) -> ObjectiveT:
         """The objective ``text`` means; raises GdxError (ideally ExpressionError) if none."""
@@ -167,6 +201,9 @@ class DebouncedExpressionField(QWidget, Generic[ObjectiveT]):
         self.error_label.show_message(None)
         self.line_edit.setStyleSheet("")
         self._show_preview(objective)
+        notes = self._notes(objective)
+        self.note_label.setText("\n".join(f"Note: {note}" for note in notes))
+        self.note_label.setVisible(bool(notes))
         self.preview.show()
         self.parsed.emit(objective)
 
@@ -175,5 +212,6 @@ class DebouncedExpressionField(QWidget, Generic[ObjectiveT]):
         self._error = problem.message
         self.error_label.show_message(error_html(text, problem))
         self.line_edit.setStyleSheet(INVALID_FIELD_STYLE if mark_text else "")
+        self.note_label.hide()
         self.preview.hide()
         self.rejected.emit(problem.message)

@@ -7,12 +7,11 @@ flush-on-Run and the inline error live in ``expression_field``, shared with data
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from gdexplorer.core.objective import Objective, build_objective
 from gdexplorer.core.parse.hints import function_notes
 from gdexplorer.ui.form.expression_field import DebouncedExpressionField, readable
-from gdexplorer.ui.form.fields import hint_label
 
 
 def describe(objective: Objective) -> str:
@@ -40,23 +39,12 @@ class FunctionField(DebouncedExpressionField[Objective]):
             first_error="type a function",
             parent=parent,
         )
-        self.note_label = hint_label(self)  # how an odd name was read (sinx, xy): not an error
-        self.note_label.setObjectName("function_note")
-        self.note_label.hide()
-        rows = self.layout()
-        assert isinstance(rows, QVBoxLayout), "the field, its error and its preview, stacked"
-        rows.insertWidget(2, self.note_label)
-        self.rejected.connect(self.note_label.hide)
-
-    def note(self) -> str:
-        """The gentle note on how the function was read ('' when there is none)."""
-        return self.note_label.text() if not self.note_label.isHidden() else ""
 
     def _build(self, text: str) -> Objective:
         return build_objective(text, self._variables)
 
     def _show_preview(self, objective: Objective) -> None:
         self.preview.setText(describe(objective))
-        notes = function_notes(objective.variables)
-        self.note_label.setText("\n".join(f"Note: {note}" for note in notes))
-        self.note_label.setVisible(bool(notes))
+
+    def _notes(self, objective: Objective) -> tuple[str, ...]:
+        return function_notes(objective.variables)

@@ -75,11 +75,12 @@ def test_side_by_side_needs_room(qtbot, window):
     assert not switch.buttons[ViewMode.BOTH].isEnabled()
     switch.set_mode(ViewMode.BOTH)
     assert window.surface.isVisible() and not window.plot.isVisible()  # too narrow: surface
+    assert switch.buttons[ViewMode.SURFACE].isChecked() and switch.mode() is ViewMode.BOTH
     for dock in (window.form_dock, window.convergence_dock, window.inspector_dock):
         dock.hide()
     window.resize(1500, 800)
     qtbot.waitUntil(lambda: switch.width() >= SIDE_BY_SIDE_WIDTH)
-    assert switch.buttons[ViewMode.BOTH].isEnabled()
+    assert switch.buttons[ViewMode.BOTH].isEnabled() and switch.buttons[ViewMode.BOTH].isChecked()
     assert window.surface.isVisible() and window.plot.isVisible()
     assert window.plot.width() > 300 and window.surface.width() > 300
 

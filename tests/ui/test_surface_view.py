@@ -96,10 +96,28 @@ def test_clicking_the_buttons_switches_the_view(qtbot, window):
     assert window.plot.isVisible() and not window.surface.isVisible()
 
 
+def test_a_race_reaches_the_3d_view_and_leaves_it(window):
+    from gdexplorer.ui.views.multi_path import RaceEntry
+
+    window.form.set_config(BOWL)
+    runs = [run_to_end(BOWL.replace(learning_rate=rate))[0] for rate in (0.05, 0.2)]
+    entries = [
+        RaceEntry(t, c, n) for t, c, n in zip(runs, ("#ff7f0e", "#00c2ff"), "ab", strict=True)
+    ]
+    race = window.compare.race
+    race.show_runs(entries, selected=1)
+    assert window.surface._race == entries and window.surface._race_selected == 1
+    race.set_selected(0)
+    race.show_iteration(7)
+    assert window.surface._race_selected == 0 and window.surface._race_index == 7
+    race.clear()
+    assert window.surface._race == []
+
+
 @pytest.mark.parametrize("view", ["3d", "both"])
-def test_a_3d_screenshot_offscreen_is_one_line_and_status_2(tmp_path, capsys, view):
+def test_a_3d_screenshot_offscreen_is_one_line_and_status_2(tmp_path, capsys, monkeypatch, view):
     target = tmp_path / "surface.png"
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # as tests/conftest.py set it
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # as tests/conftest.py sets it
     status = cli_main(
         ["--screenshot", str(target), "--view", view, "-f", "x^2 + y^2", "--start=1,1"]
     )

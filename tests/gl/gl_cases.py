@@ -53,10 +53,12 @@ def show(qtbot, window, config: RunConfig, mode: ViewMode = ViewMode.SURFACE) ->
     settle(qtbot)
 
 
-def test_the_view_has_opengl_here(gl_window):
+def test_the_view_has_opengl_here_and_builds_it_when_first_shown(qtbot, gl_window):
     assert QGuiApplication.platformName() == "xcb"
     assert gl_window.surface.problem is None
-    assert gl_window.surface.scene is not None
+    assert gl_window.surface.scene is None  # the contour alone: no GL widget in the window
+    show(qtbot, gl_window, BOWL)
+    assert gl_window.surface.scene is not None and gl_window.surface.mesh is not None
 
 
 def test_the_framebuffer_holds_the_surface_colours_and_the_path(qtbot, gl_window):

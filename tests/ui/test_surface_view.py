@@ -62,6 +62,7 @@ def test_one_variable_offers_only_the_curve_and_two_bring_the_choice_back(
     assert switch.view_problem().startswith("3-D needs OpenGL")  # that is said first
     monkeypatch.setattr(window.surface, "problem", None)  # as on a desktop with OpenGL
     assert switch.view_problem() == "the 3-D view needs a function of two or more variables"
+    monkeypatch.undo()  # before the surface shows again: offscreen it must stay a placeholder
     window.form.set_config(BOWL)
     assert window.surface.offered and switch.buttons[ViewMode.SURFACE].isEnabled()
     assert switch.mode() is ViewMode.SURFACE  # the student's choice comes back

@@ -222,10 +222,12 @@ def shaded_colours(
     colours = table[index]
     if len(x) > 1 and len(y) > 1:
         dz_dx, dz_dy = np.gradient(heights, x, y)
-        normals = np.stack([-dz_dx, -dz_dy, np.ones_like(heights)], axis=-1)
-        normals /= np.linalg.norm(normals, axis=-1, keepdims=True)
-        facing = np.clip(normals @ LIGHT, 0.0, 1.0)
-        colours[..., :3] *= (AMBIENT + (1 - AMBIENT) * facing)[..., None]
+        # the unit normal is (-dz_dx, -dz_dy, 1) / its length; its cosine with the light:
+        facing = (LIGHT[2] - LIGHT[0] * dz_dx - LIGHT[1] * dz_dy) / np.sqrt(
+            1.0 + dz_dx * dz_dx + dz_dy * dz_dy
+        )
+        shade = AMBIENT + (1 - AMBIENT) * np.clip(facing, 0.0, 1.0)
+        colours[..., :3] *= shade[..., None]
     return colours
 
 

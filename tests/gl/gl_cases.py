@@ -53,10 +53,12 @@ def show(qtbot, window, config: RunConfig, mode: ViewMode = ViewMode.SURFACE) ->
     settle(qtbot)
 
 
-def test_the_view_has_opengl_here(gl_window):
+def test_the_view_has_opengl_here_and_builds_it_when_first_shown(qtbot, gl_window):
     assert QGuiApplication.platformName() == "xcb"
     assert gl_window.surface.problem is None
-    assert gl_window.surface.scene is not None
+    assert gl_window.surface.scene is None  # the contour alone: no GL widget in the window
+    show(qtbot, gl_window, BOWL)
+    assert gl_window.surface.scene is not None and gl_window.surface.mesh is not None
 
 
 def test_the_framebuffer_holds_the_surface_colours_and_the_path(qtbot, gl_window):
@@ -168,3 +170,30 @@ def test_side_by_side_shows_both_when_there_is_room(qtbot, gl_window):
     qtbot.wait(50)
     assert gl_window.plot.isVisible() and gl_window.surface.isVisible()
     assert gl_window.surface.width() > 300 and gl_window.plot.width() > 300
+
+
+def test_the_surface_follows_the_contours_region_after_a_pause(qtbot, gl_window):
+    show(qtbot, gl_window, BOWL)
+    before = gl_window.surface.mesh
+    gl_window.plot.view_box.setRange(xRange=(0.0, 1.0), yRange=(-0.5, 0.5), padding=0)
+    assert gl_window.surface.mesh is before  # debounced: not on every step of a drag
+    settle(qtbot)
+    (x0, x1), (y0, y1) = gl_window.plot.view_box.viewRange()
+    frame = gl_window.surface.mesh.frame
+    assert frame.x_range == pytest.approx((x0, x1)) and frame.y_range == pytest.approx((y0, y1))
+
+
+def test_a_slice_of_three_variables_moves_with_the_iterate(qtbot, gl_window):
+    config = RunConfig("x^2 + 2y^2 + 3z^2 + x z", (2.0, -1.5, 1.5), learning_rate=0.05,
+                       iterations=60)  # fmt: skip
+    show(qtbot, gl_window, config)
+    surface = gl_window.surface
+    assert surface.offered and surface.mesh.axes == gl_window.plot.plane_axes == (0, 1)
+    gl_window.playback.set_index(0)
+    settle(qtbot)
+    at_start = surface.mesh.heights.copy()
+    gl_window.playback.set_index(60)  # z went from 1.5 to near 0: another slice
+    settle(qtbot)
+    assert not np.allclose(surface.mesh.heights, at_start, atol=1e-3)
+    image = pixels(gl_window)
+    assert near(image, style.CURRENT, 30).sum() > 20

@@ -62,6 +62,7 @@ def test_one_variable_offers_only_the_curve_and_two_bring_the_choice_back(
     assert switch.view_problem().startswith("3-D needs OpenGL")  # that is said first
     monkeypatch.setattr(window.surface, "problem", None)  # as on a desktop with OpenGL
     assert switch.view_problem() == "the 3-D view needs a function of two or more variables"
+    monkeypatch.undo()  # before the surface shows again: offscreen it must stay a placeholder
     window.form.set_config(BOWL)
     assert window.surface.offered and switch.buttons[ViewMode.SURFACE].isEnabled()
     assert switch.mode() is ViewMode.SURFACE  # the student's choice comes back
@@ -75,11 +76,12 @@ def test_side_by_side_needs_room(qtbot, window):
     assert not switch.buttons[ViewMode.BOTH].isEnabled()
     switch.set_mode(ViewMode.BOTH)
     assert window.surface.isVisible() and not window.plot.isVisible()  # too narrow: surface
+    assert switch.buttons[ViewMode.SURFACE].isChecked() and switch.mode() is ViewMode.BOTH
     for dock in (window.form_dock, window.convergence_dock, window.inspector_dock):
         dock.hide()
     window.resize(1500, 800)
     qtbot.waitUntil(lambda: switch.width() >= SIDE_BY_SIDE_WIDTH)
-    assert switch.buttons[ViewMode.BOTH].isEnabled()
+    assert switch.buttons[ViewMode.BOTH].isEnabled() and switch.buttons[ViewMode.BOTH].isChecked()
     assert window.surface.isVisible() and window.plot.isVisible()
     assert window.plot.width() > 300 and window.surface.width() > 300
 
@@ -95,10 +97,28 @@ def test_clicking_the_buttons_switches_the_view(qtbot, window):
     assert window.plot.isVisible() and not window.surface.isVisible()
 
 
+def test_a_race_reaches_the_3d_view_and_leaves_it(window):
+    from gdexplorer.ui.views.multi_path import RaceEntry
+
+    window.form.set_config(BOWL)
+    runs = [run_to_end(BOWL.replace(learning_rate=rate))[0] for rate in (0.05, 0.2)]
+    entries = [
+        RaceEntry(t, c, n) for t, c, n in zip(runs, ("#ff7f0e", "#00c2ff"), "ab", strict=True)
+    ]
+    race = window.compare.race
+    race.show_runs(entries, selected=1)
+    assert window.surface._race == entries and window.surface._race_selected == 1
+    race.set_selected(0)
+    race.show_iteration(7)
+    assert window.surface._race_selected == 0 and window.surface._race_index == 7
+    race.clear()
+    assert window.surface._race == []
+
+
 @pytest.mark.parametrize("view", ["3d", "both"])
-def test_a_3d_screenshot_offscreen_is_one_line_and_status_2(tmp_path, capsys, view):
+def test_a_3d_screenshot_offscreen_is_one_line_and_status_2(tmp_path, capsys, monkeypatch, view):
     target = tmp_path / "surface.png"
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # as tests/conftest.py set it
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # as tests/conftest.py sets it
     status = cli_main(
         ["--screenshot", str(target), "--view", view, "-f", "x^2 + y^2", "--start=1,1"]
     )

@@ -8,13 +8,15 @@ nothing itself. The camera belongs to the student: nothing here moves it except
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QVector3D
+from PySide6.QtWidgets import QLabel, QWidget
 
 from gdexplorer.core.surface import HEIGHT, SurfaceMesh
 from gdexplorer.ui import style
@@ -45,6 +47,9 @@ GHOST_ALPHA = 0.75
 """The path is also drawn, fainter, over everything: a wall (or a sharp crease's triangles,
 which bulge above the true valley floor) never hides where it went."""
 CENTRE = (0.0, 0.0, 0.35 * HEIGHT)
+VERTICAL_FOV = 46.0
+MIN_FOV, MAX_FOV = 60.0, 100.0
+"""pyqtgraph's (horizontal) field of view: its default, and a cap for very wide views."""
 PATH_WIDTH = 3.0
 RACE_WIDTH = 2.2
 SELECTED_WIDTH = 3.6
@@ -56,6 +61,27 @@ FRAME_COLOUR = (0.35, 0.35, 0.38, 1.0)
 def rgba(colour) -> tuple[float, float, float, float]:
     """Any pyqtgraph colour as GL floats."""
     return tuple(pg.mkColor(colour).getRgbF())  # type: ignore[return-value]
+
+
+class AxisLabels(gl.GLTextItem):
+    """Where the axes' names go on screen, worked out while the scene paints.
+
+    The names themselves are QLabels over the GL widget (:meth:`SurfaceScene.paintGL` moves
+    them): text a QPainter draws inside ``paintGL`` went missing in the window's grab and
+    cost about 10 ms a frame with Mesa's software renderer.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.anchors: list[tuple[float, float, float]] = []
+        self.screen: list[tuple[float, float]] = []
+
+    def paint(self) -> None:
+        project = self.compute_projection()
+        self.screen = []
+        for anchor in self.anchors:
+            point = project.map(QVector3D(*anchor))
+            self.screen.append((point.x(), point.y()))
 
 
 class _RaceItems:
@@ -88,7 +114,7 @@ class SurfaceScene(gl.GLViewWidget):
         self.surface = gl.GLSurfacePlotItem(
             computeNormals=False, shader=None, glOptions=SURFACE_OPTIONS
         )
-        self.iso = gl.GLLinePlotItem(mode="lines", color=ISO_COLOUR, width=1.0, antialias=True)
+        self.iso = gl.GLLinePlotItem(mode="lines", color=ISO_COLOUR, width=1.0, antialias=False)
         self.frame = gl.GLLinePlotItem(mode="lines", pos=_box_edges(), color=FRAME_COLOUR)
         ghost = (*rgba(style.PATH)[:3], GHOST_ALPHA)
         self.ghost = gl.GLLinePlotItem(mode="line_strip", color=ghost, width=2.0, antialias=True)
@@ -103,18 +129,19 @@ class SurfaceScene(gl.GLViewWidget):
         self.current = gl.GLScatterPlotItem(
             color=rgba(style.CURRENT), size=MARKER_SIZE + 2, pxMode=True
         )
-        self.labels = [gl.GLTextItem(color=(40, 40, 40, 255)) for _ in range(3)]
-        font = QFont()
-        font.setPointSize(10)
-        for label in self.labels:
-            label.setData(font=font)
-        for item in (self.surface, self.frame, self.iso, self.path, *self.labels):
+        self.labels = AxisLabels()
+        self.label_widgets = [QLabel(self) for _ in range(3)]
+        for label in self.label_widgets:
+            label.setStyleSheet("color: #282828; background: transparent;")
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        for item in (self.surface, self.frame, self.iso, self.path):
             if item is not self.surface:
                 item.setGLOptions("translucent")  # pyqtgraph's default adds colours up
             self.addItem(item)
         for item in (self.ghost, self.arrow, self.start, self.minima, self.current):
             item.setGLOptions(ON_TOP)
             self.addItem(item)
+        self.addItem(self.labels)  # last: its QPainter would hide what GL draws after it
         self.race: list[_RaceItems] = []
         self.clear_mesh()
         self.clear_run()
@@ -130,15 +157,17 @@ class SurfaceScene(gl.GLViewWidget):
         self.surface.show()
         _set_lines(self.iso, mesh.iso_lines)
         self.frame.show()
-        self.labels[0].setData(pos=(0.0, -1.22, 0.0), text=names[0])
-        self.labels[1].setData(pos=(-1.25, 0.0, 0.0), text=names[1])
-        self.labels[2].setData(pos=(-1.05, -1.05, 1.08 * HEIGHT), text=height_name)
-        for label in self.labels:
-            label.show()
+        self.labels.anchors = [(0.0, -1.22, 0.0), (-1.25, 0.0, 0.0), (-1.05, -1.05, 1.08 * HEIGHT)]
+        for label, text in zip(self.label_widgets, (*names, height_name), strict=True):
+            label.setText(text)
+            label.adjustSize()
+        self.labels.show()
 
     def clear_mesh(self) -> None:
-        for item in (self.surface, self.iso, self.frame, *self.labels):
+        for item in (self.surface, self.iso, self.frame, self.labels):
             item.hide()
+        for label in self.label_widgets:
+            label.hide()
 
     # -- the single run -------------------------------------------------------------------
 
@@ -181,6 +210,23 @@ class SurfaceScene(gl.GLViewWidget):
 
     def set_race_marker(self, index: int, point: np.ndarray | None) -> None:
         _set_points(self.race[index].marker, point)
+
+    def resizeGL(self, width: int, height: int) -> None:  # noqa: N802 - Qt's name
+        """Keep at least :data:`VERTICAL_FOV` degrees in view vertically: pyqtgraph's field of
+        view is horizontal, so a wide, low view (a small window) cut off the box's bottom."""
+        super().resizeGL(width, height)
+        aspect = width / max(height, 1)
+        wide = 2 * math.degrees(math.atan(math.tan(math.radians(VERTICAL_FOV / 2)) * aspect))
+        self.opts["fov"] = min(max(MIN_FOV, wide), MAX_FOV)
+
+    def paintGL(self, *args, **kwargs) -> None:  # noqa: N802 - Qt's name
+        """Draw the scene, then put the axes' names where their anchors landed."""
+        super().paintGL(*args, **kwargs)
+        if not self.labels.visible():
+            return
+        for label, (x, y) in zip(self.label_widgets, self.labels.screen, strict=False):
+            label.move(round(x - label.width() / 2), round(y - label.height() / 2))
+            label.show()
 
     # -- the camera -------------------------------------------------------------------------
 

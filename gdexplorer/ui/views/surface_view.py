@@ -78,6 +78,7 @@ class SurfaceView(QWidget):
         self._race_selected: int | None = None
         self._race_index = 0
         self._drawn: tuple | None = None
+        self._building_scene = False
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -100,6 +101,7 @@ class SurfaceView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(header)
+        self._layout = layout  # the scene joins it when the view is first shown
         if self.problem is not None:
             self.placeholder = QLabel(f"3-D needs OpenGL: {self.problem}.")
             self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -107,11 +109,25 @@ class SurfaceView(QWidget):
             layout.addWidget(self.placeholder, 1)
             self.reset_button.setEnabled(False)
             self.caption.setText("The 3-D surface cannot be drawn here")
+
+    def _ensure_scene(self) -> None:
+        """Build the OpenGL scene the first time the view is shown, not before: a window with
+        a GL widget is composed through OpenGL (slower on a software renderer), and a student
+        who never opens the 3-D view keeps the window as it was."""
+        if self.scene is not None or self.problem is not None or self._building_scene:
             return
         from gdexplorer.ui.views.surface_scene import SurfaceScene  # imports PyOpenGL
 
-        self.scene = SurfaceScene(self)
-        layout.addWidget(self.scene, 1)
+        self._building_scene = True  # Qt re-creates the window for its first GL widget,
+        try:  # which shows this view again while the scene is being built
+            scene = SurfaceScene(self)
+        finally:
+            self._building_scene = False
+        self.scene = scene
+        self._layout.addWidget(scene, 1)
+        scene.show()
+        if self._race:
+            self.scene.set_race([entry.colour for entry in self._race])
 
     # -- the function and the camera ------------------------------------------------------
 
@@ -319,6 +335,7 @@ class SurfaceView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         """Shown (the 3-D tab chosen): draw what changed while hidden."""
         super().showEvent(event)
+        self._ensure_scene()
         if self._wanted() != self._drawn:
             self._rebuild()
 

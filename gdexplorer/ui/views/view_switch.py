@@ -117,6 +117,8 @@ class CentralViews(QWidget):
         """Show the widgets the mode asks for, as the centre's width allows."""
         wide = self._wide = self.width() >= SIDE_BY_SIDE_WIDTH
         self.buttons[ViewMode.BOTH].setEnabled(wide and self.surface.offered)
+        if self._mode is ViewMode.BOTH:  # narrow: the surface shows, and its button says so
+            self.buttons[ViewMode.BOTH if wide else ViewMode.SURFACE].setChecked(True)
         shows_plot = self._mode is ViewMode.CONTOUR or (self._mode is ViewMode.BOTH and wide)
         shows_surface = self._mode is not ViewMode.CONTOUR
         self.plot.setVisible(shows_plot)

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from gdexplorer.ui.main_window import MainWindow
 
 ERROR_STYLE = "color: #c0392b;"
+DIALOG_WIDTH = 480
 
 
 def film_of(window: MainWindow, subject: FilmSubject) -> Film:
@@ -102,7 +103,8 @@ class AnimationExport(QObject):
         super().__init__(window)
         self._window = window
         self.action = QAction("Export &animation…", window)
-        self.action.setToolTip("Save the path growing as a GIF or an MP4")
+        self.action.setIconText("GIF…")  # the playback bar's button: short, the bar is full
+        self.action.setToolTip("Export animation: save the path growing as a GIF or an MP4")
         self.action.triggered.connect(self.open_dialog)
         self.dialog: AnimationDialog | None = None
 
@@ -130,6 +132,7 @@ class AnimationDialog(QDialog):
         super().__init__(window)
         self.setWindowTitle("Export animation")
         self.setModal(True)  # the film drives the views: nothing else may change them
+        self.setMinimumWidth(DIALOG_WIDTH)
         self._window = window
         self.recorder: FilmRecorder | None = None
         self._subjects: list[FilmSubject] = []

@@ -73,19 +73,28 @@ def film_of(window: MainWindow, subject: FilmSubject) -> Film:
 
 def recorder_for(
     window: MainWindow,
-    subject: int | FilmSubject,
+    subject: str | FilmSubject,
     frames: int | None,
     every: int | None,
     request: AnimationRequest,
     parent: QObject | None = None,
 ) -> FilmRecorder:
     """A recorder of the window's run or race (``subject``: one of :func:`window_subjects`
-    or its index), ``frames`` spread along it or ``every`` k-th row, into ``request``."""
-    chosen = window_subjects(window)[subject] if isinstance(subject, int) else subject
+    or its key), ``frames`` spread along it or ``every`` k-th row, into ``request``."""
+    chosen = subject_named(window, subject) if isinstance(subject, str) else subject
     film = film_of(window, chosen)
     rows = film.rows(frames, every)
     entries = window.compare.race.entries if window.compare.race.active else ()
     return FilmRecorder(film, chosen, rows, request, exact_colours(entries), parent or window)
+
+
+def subject_named(window: MainWindow, key: str) -> FilmSubject:
+    """The subject ``key`` (``plot``, ``plot+convergence``, ``plot+data``, ``window``)."""
+    subjects = {subject.key: subject for subject in window_subjects(window)}
+    if key not in subjects:
+        shown = ", ".join(subjects)
+        raise ExportError(f"cannot film {key} here: choose {shown} (plot+data: runs on data)")
+    return subjects[key]
 
 
 class AnimationExport(QObject):

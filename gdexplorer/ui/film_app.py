@@ -20,10 +20,9 @@ from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.files.animation import AnimationRequest
 from gdexplorer.core.files.kinds import FileKind, KnownFile
-from gdexplorer.ui.animation_export import recorder_for
+from gdexplorer.ui.animation_export import recorder_for, subject_named
 from gdexplorer.ui.app import SETTLE_MS, create_application, open_in_window
 from gdexplorer.ui.error_guard import install_error_guard
-from gdexplorer.ui.film import window_subjects
 from gdexplorer.ui.film_recorder import FilmRecorder
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import SettingsStore
@@ -37,7 +36,7 @@ def film_in_window(
     known: KnownFile | None,
     request: AnimationRequest,
     frames: int,
-    subject: int,
+    subject: str,
 ) -> int:
     """Film ``config`` (or the default example, or ``known``) into ``request``; exit status."""
     try:
@@ -122,10 +121,14 @@ class _Director(QObject):
         and the playback bar are not filmed: they are hidden first, so they do not hold the window
         large."""
         width, height = self._request.size
-        if self._subject == -1:
+        if self._subject == "window":
             self._window.resize(QSize(width, height))
             return
-        filmed = {w for row in window_subjects(self._window)[self._subject].rows for w in row}
+        try:
+            subject = subject_named(self._window, self._subject)
+        except GdxError:
+            return  # said when the film starts
+        filmed = {widget for row in subject.rows for widget in row}
         for dock in self._window.findChildren(QDockWidget):
             if dock.widget() not in filmed:
                 dock.hide()

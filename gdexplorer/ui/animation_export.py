@@ -83,6 +83,7 @@ def recorder_for(
     or its key), ``frames`` spread along it or ``every`` k-th row, into ``request``."""
     chosen = subject_named(window, subject) if isinstance(subject, str) else subject
     film = film_of(window, chosen)
+    window.playback.play_action.setChecked(False)  # playing would move the filmed views too
     rows = film.rows(frames, every)
     entries = window.compare.race.entries if window.compare.race.active else ()
     return FilmRecorder(film, chosen, rows, request, exact_colours(entries), parent or window)

@@ -87,9 +87,28 @@ def window_subjects(window: MainWindow) -> list[FilmSubject]:
         with_data: list[StageView] = [plot, data]
         subjects.append(FilmSubject("plot+data", "The main plot and the data and model",
                                     [[window.plot], [window.data_panel]], with_data))  # fmt: skip
-    everything: list[StageView] = [plot, convergence, inspector, data]
+    everything: list[StageView] = [plot, convergence, inspector, data, PlaybackFollower(window)]
     subjects.append(FilmSubject("window", "The whole window", [[window]], everything))
     return subjects
+
+
+class PlaybackFollower:
+    """The playback bar's "k = 36 / 347" follows the film when the whole window is filmed."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.playback = window.playback
+
+    def show_run(self, shown: ShownRun) -> None:
+        pass
+
+    def rows_added(self, start: int, stop: int, streaming: bool) -> None:
+        pass
+
+    def show_iteration(self, index: int) -> None:
+        self.playback.set_index(index)
+
+    def clear(self) -> None:
+        pass
 
 
 class DataFilmFollower(followers.DataFollower):

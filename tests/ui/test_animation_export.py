@@ -212,3 +212,15 @@ def test_a_run_on_data_films_the_data_and_model_too(qtbot, window, tmp_path):
     assert sum(durations) == 800 and frames[0].shape == (500, 400, 3)
     lower = [frame[300:] for frame in frames]  # the data panel, under the plot
     assert np.any(lower[0] != lower[-1])  # the model moves with the iterate
+
+
+def test_the_whole_window_is_filmed_and_put_back(qtbot, window, tmp_path):
+    run_and_wait(qtbot, window)
+    window.playback.set_index(7)
+    target = tmp_path / "window.gif"
+    record(qtbot, window, target, frames=6, subject="window", size=(700, 450))
+    frames, durations = gif_frames(target)
+    assert sum(durations) == 600 and frames[0].shape == (450, 700, 3)
+    assert np.any(frames[0] != frames[-1])
+    assert window.playback.index() == 7  # where the student was
+    assert "k = 7 /" in window.playback.position_label.text()

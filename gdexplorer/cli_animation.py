@@ -23,8 +23,8 @@ from gdexplorer.core.files.animation import (
 )
 from gdexplorer.core.film_frames import check_frame_count
 
-SUBJECTS = {"plot": 0, "plot+convergence": 1, "window": -1}
-"""``--film`` choices: indices into :func:`gdexplorer.ui.film.window_subjects`."""
+SUBJECTS = ("plot", "plot+convergence", "plot+data", "window")
+"""``--film`` choices: the keys of :func:`gdexplorer.ui.film.window_subjects`."""
 
 
 def add_animation_options(parser: argparse.ArgumentParser) -> None:
@@ -38,8 +38,9 @@ def add_animation_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--frames", type=_count, help=f"frames to film (default {DEFAULT_FRAMES})")
     group.add_argument("--fps", type=_rate, help=f"frames per second (default {DEFAULT_FPS:g})")
     group.add_argument(
-        "--film", choices=tuple(SUBJECTS), default="plot",
-        help="what to film: the main plot (default), with the convergence plots, the window",
+        "--film", choices=SUBJECTS, default="plot",
+        help="what to film: the main plot (default), with the convergence plots, with the data "
+        "and model (runs on data), the whole window",
     )  # fmt: skip
 
 
@@ -71,7 +72,7 @@ def run_animation(args: argparse.Namespace, config, opened) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # a film needs no screen
     from gdexplorer.ui.film_app import film_in_window
 
-    return film_in_window(config, opened, request, frames, SUBJECTS[args.film])
+    return film_in_window(config, opened, request, frames, args.film)
 
 
 def _count(text: str) -> int:

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from gdexplorer.ui.main_window import MainWindow
 
 ERROR_STYLE = "color: #c0392b;"
+DIALOG_WIDTH = 480
 
 
 def film_of(window: MainWindow, subject: FilmSubject) -> Film:
@@ -72,19 +73,29 @@ def film_of(window: MainWindow, subject: FilmSubject) -> Film:
 
 def recorder_for(
     window: MainWindow,
-    subject: int | FilmSubject,
+    subject: str | FilmSubject,
     frames: int | None,
     every: int | None,
     request: AnimationRequest,
     parent: QObject | None = None,
 ) -> FilmRecorder:
     """A recorder of the window's run or race (``subject``: one of :func:`window_subjects`
-    or its index), ``frames`` spread along it or ``every`` k-th row, into ``request``."""
-    chosen = window_subjects(window)[subject] if isinstance(subject, int) else subject
+    or its key), ``frames`` spread along it or ``every`` k-th row, into ``request``."""
+    chosen = subject_named(window, subject) if isinstance(subject, str) else subject
     film = film_of(window, chosen)
+    window.playback.play_action.setChecked(False)  # playing would move the filmed views too
     rows = film.rows(frames, every)
     entries = window.compare.race.entries if window.compare.race.active else ()
     return FilmRecorder(film, chosen, rows, request, exact_colours(entries), parent or window)
+
+
+def subject_named(window: MainWindow, key: str) -> FilmSubject:
+    """The subject ``key`` (``plot``, ``plot+convergence``, ``plot+data``, ``window``)."""
+    subjects = {subject.key: subject for subject in window_subjects(window)}
+    if key not in subjects:
+        shown = ", ".join(subjects)
+        raise ExportError(f"cannot film {key} here: choose {shown} (plot+data: runs on data)")
+    return subjects[key]
 
 
 class AnimationExport(QObject):
@@ -102,7 +113,8 @@ class AnimationExport(QObject):
         super().__init__(window)
         self._window = window
         self.action = QAction("Export &animation…", window)
-        self.action.setToolTip("Save the path growing as a GIF or an MP4")
+        self.action.setIconText("GIF…")  # the playback bar's button: short, the bar is full
+        self.action.setToolTip("Export animation: save the path growing as a GIF or an MP4")
         self.action.triggered.connect(self.open_dialog)
         self.dialog: AnimationDialog | None = None
 
@@ -130,6 +142,7 @@ class AnimationDialog(QDialog):
         super().__init__(window)
         self.setWindowTitle("Export animation")
         self.setModal(True)  # the film drives the views: nothing else may change them
+        self.setMinimumWidth(DIALOG_WIDTH)
         self._window = window
         self.recorder: FilmRecorder | None = None
         self._subjects: list[FilmSubject] = []

@@ -44,6 +44,8 @@ class FilmSubject:
 
     Attributes
     ----------
+    key:
+        Its name on the command line (``--film plot``).
     title:
         As the dialog lists it ("The main plot").
     rows:
@@ -56,6 +58,7 @@ class FilmSubject:
         How a widget becomes an image (``QOpenGLWidget`` needs ``grabFramebuffer``).
     """
 
+    key: str
     title: str
     rows: list[list[QWidget]]
     views: list[StageView] = field(default_factory=list)
@@ -72,18 +75,40 @@ def window_subjects(window: MainWindow) -> list[FilmSubject]:
     inspector = followers.InspectorFollower(window.inspector)
     both: list[StageView] = [plot, convergence]
     subjects = [
-        FilmSubject("The main plot", [[window.plot]], [plot]),
+        FilmSubject("plot", "The main plot", [[window.plot]], [plot]),
         FilmSubject(
-            "The main plot and the convergence plots", [[window.plot, window.convergence]], both
+            "plot+convergence",
+            "The main plot and the convergence plots",
+            [[window.plot, window.convergence]],
+            both,
         ),  # fmt: skip
     ]
     if window.form.mode_switch.is_data_mode():
         with_data: list[StageView] = [plot, data]
-        subjects.append(FilmSubject("The main plot and the data and model",
+        subjects.append(FilmSubject("plot+data", "The main plot and the data and model",
                                     [[window.plot], [window.data_panel]], with_data))  # fmt: skip
-    everything: list[StageView] = [plot, convergence, inspector, data]
-    subjects.append(FilmSubject("The whole window", [[window]], everything))
+    everything: list[StageView] = [plot, convergence, inspector, data, PlaybackFollower(window)]
+    subjects.append(FilmSubject("window", "The whole window", [[window]], everything))
     return subjects
+
+
+class PlaybackFollower:
+    """The playback bar's "k = 36 / 347" follows the film when the whole window is filmed."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.playback = window.playback
+
+    def show_run(self, shown: ShownRun) -> None:
+        pass
+
+    def rows_added(self, start: int, stop: int, streaming: bool) -> None:
+        pass
+
+    def show_iteration(self, index: int) -> None:
+        self.playback.set_index(index)
+
+    def clear(self) -> None:
+        pass
 
 
 class DataFilmFollower(followers.DataFollower):

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QObject, QSize, QTimer, Slot, qInstallMessageHandler
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.files.animation import AnimationRequest
 from gdexplorer.core.files.kinds import FileKind, KnownFile
-from gdexplorer.ui.animation_export import recorder_for
+from gdexplorer.ui.animation_export import recorder_for, subject_named
 from gdexplorer.ui.app import SETTLE_MS, create_application, open_in_window
 from gdexplorer.ui.error_guard import install_error_guard
 from gdexplorer.ui.film_recorder import FilmRecorder
@@ -36,7 +36,7 @@ def film_in_window(
     known: KnownFile | None,
     request: AnimationRequest,
     frames: int,
-    subject: int,
+    subject: str,
 ) -> int:
     """Film ``config`` (or the default example, or ``known``) into ``request``; exit status."""
     try:
@@ -117,14 +117,27 @@ class _Director(QObject):
 
     def _fit_window(self) -> None:
         """Size the window so the filmed widget is the frame size where it can be (no
-        scaling: sharp lines, exact colours); the frame is scaled to fit otherwise."""
+        scaling: sharp lines, exact colours); the frame is scaled to fit otherwise. Docks
+        and the playback bar are not filmed: they are hidden first, so they do not hold the window
+        large."""
         width, height = self._request.size
-        if self._subject == -1:
+        if self._subject == "window":
             self._window.resize(QSize(width, height))
             return
-        plot = self._window.plot.size()
-        grown = self._window.size() + QSize(width - plot.width(), height - plot.height())
-        self._window.resize(grown.expandedTo(self._window.minimumSizeHint()))
+        try:
+            subject = subject_named(self._window, self._subject)
+        except GdxError:
+            return  # said when the film starts
+        filmed = {widget for row in subject.rows for widget in row}
+        for dock in self._window.findChildren(QDockWidget):
+            if dock.widget() not in filmed:
+                dock.hide()
+        self._window.playback.hide()  # not filmed, and its controls keep the window wide
+        for _ in range(2):  # the layout settles after the first resize
+            self._app.processEvents()
+            plot = self._window.plot.size()
+            grown = self._window.size() + QSize(width - plot.width(), height - plot.height())
+            self._window.resize(grown)
 
     @Slot()
     def _on_settled(self) -> None:

@@ -91,7 +91,7 @@ def film(app, window: MainWindow, target: Path) -> dict[str, float]:
 
     recorder_module.subject_image = timed
     request = animation_request(target, SIZE, 30.0)
-    recorder = recorder_for(window, 0, FRAMES, None, request)
+    recorder = recorder_for(window, "plot", FRAMES, None, request)
     done: list[object] = []
     recorder.finished.connect(done.append)
     recorder.failed.connect(done.append)

@@ -29,7 +29,7 @@ def run_and_wait(qtbot, window, timeout=20_000):
     qtbot.waitUntil(lambda: not window.stage.is_streaming())
 
 
-def record(qtbot, window, target, frames=12, subject=0, every=None, fps=10.0, size=SIZE):
+def record(qtbot, window, target, frames=12, subject="plot", every=None, fps=10.0, size=SIZE):
     recorder = recorder_for(window, subject, frames, every, animation_request(target, size, fps))
     with qtbot.waitSignal(recorder.finished, timeout=60_000):
         recorder.start()
@@ -123,7 +123,7 @@ def test_a_cancelled_film_writes_nothing_and_keeps_the_old_file(qtbot, window, t
     run_and_wait(qtbot, window)
     target = tmp_path / "old.gif"
     target.write_bytes(b"the old film")
-    recorder = recorder_for(window, 0, 200, None, animation_request(target, SIZE, 10.0))
+    recorder = recorder_for(window, "plot", 200, None, animation_request(target, SIZE, 10.0))
     with qtbot.waitSignal(recorder.cancelled, timeout=30_000):
         recorder.start()
         qtbot.waitUntil(lambda: recorder._next >= 5)  # noqa: SLF001 - mid-film
@@ -181,7 +181,7 @@ def test_an_mp4_of_the_run(qtbot, window, tmp_path):
         pytest.skip('the video extra is not installed (pip install "gdexplorer[video]")')
     run_and_wait(qtbot, window)
     target = tmp_path / "valley.mp4"
-    record(qtbot, window, target, frames=10, subject=1)
+    record(qtbot, window, target, frames=10, subject="plot+convergence")
     data = target.read_bytes()
     assert data[4:8] == b"ftyp" and len(data) > 1000
 
@@ -196,3 +196,31 @@ def test_closing_the_window_mid_film_stops_the_encoder(qtbot, window, tmp_path):
     window.close()
     assert not dialog.is_busy()
     assert not (tmp_path / "film.gif").exists()
+
+
+def test_a_run_on_data_films_the_data_and_model_too(qtbot, window, tmp_path):
+    window.form.mode_switch.data_button.click()
+    combo = window.form.data_section.sample_combo
+    combo.setCurrentIndex(combo.findData("line"))
+    combo.activated.emit(combo.currentIndex())
+    run_and_wait(qtbot, window)
+    keys = [subject.key for subject in window_subjects(window)]
+    assert keys == ["plot", "plot+convergence", "plot+data", "window"]
+    target = tmp_path / "data.gif"
+    record(qtbot, window, target, frames=8, subject="plot+data", size=(400, 500))
+    frames, durations = gif_frames(target)
+    assert sum(durations) == 800 and frames[0].shape == (500, 400, 3)
+    lower = [frame[300:] for frame in frames]  # the data panel, under the plot
+    assert np.any(lower[0] != lower[-1])  # the model moves with the iterate
+
+
+def test_the_whole_window_is_filmed_and_put_back(qtbot, window, tmp_path):
+    run_and_wait(qtbot, window)
+    window.playback.set_index(7)
+    target = tmp_path / "window.gif"
+    record(qtbot, window, target, frames=6, subject="window", size=(700, 450))
+    frames, durations = gif_frames(target)
+    assert sum(durations) == 600 and frames[0].shape == (450, 700, 3)
+    assert np.any(frames[0] != frames[-1])
+    assert window.playback.index() == 7  # where the student was
+    assert "k = 7 /" in window.playback.position_label.text()

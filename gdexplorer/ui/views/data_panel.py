@@ -131,7 +131,10 @@ class EpochLossView(QWidget):
         self.full_curve.setData(x / self._per_epoch, _drawable(y, log))
         if self._shuffled:
             x, y = self._batch.update(batch)
-            self.batch_curve.setData(x / self._per_epoch, _drawable(y, log))
+            y = _drawable(y, log)
+            if not np.isfinite(y).any():  # row 0 alone has no batch: pyqtgraph warns on all-NaN
+                x, y = x[:0], y[:0]
+            self.batch_curve.setData(x / self._per_epoch, y)
         if self._index is not None:
             self.show_iteration(self._index)
 

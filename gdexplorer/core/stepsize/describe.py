@@ -42,6 +42,15 @@ def options_text(settings: ScheduleSettings, total_steps: int) -> str:
     return ", ".join(f"{SYMBOLS[name]} = {_n(value)}" for name, value in options.items())
 
 
+def short_rate(learning_rate: float, settings: ScheduleSettings | None) -> str:
+    """The rate in a table cell: ``0.1``, ``0.1 · cosine``, ``onecycle to 0.3``."""
+    if settings is None or settings.name == "constant":
+        return f"{learning_rate:g}"
+    if settings.name == "onecycle":
+        return f"onecycle to {float(settings.max_lr or 0.0):g}"
+    return f"{learning_rate:g} · {settings.name}"
+
+
 def rate_phrase(learning_rate: float, settings: ScheduleSettings | None, total_steps: int) -> str:
     """The run's rate in words, for a summary line."""
     if settings is None or settings.name == "constant":

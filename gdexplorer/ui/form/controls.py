@@ -32,6 +32,7 @@ from gdexplorer.ui.form.data_form import DataSection
 from gdexplorer.ui.form.data_mode import ModeSwitch, show_mode
 from gdexplorer.ui.form.fields import ErrorLabel, StartPointFields, hint_label, section_label
 from gdexplorer.ui.form.function import FunctionField
+from gdexplorer.ui.form.schedule_group import ScheduleGroup
 from gdexplorer.ui.form.settings_groups import OptimizerGroup, StoppingGroup
 
 
@@ -88,6 +89,7 @@ class ControlsForm(QWidget):
         layout.addWidget(self.data_section)
         layout.addWidget(self._build_function_group())
         layout.addWidget(self._build_optimizer_group())
+        self.schedule = ScheduleGroup.attached(self, layout, self._on_any_edit)
         layout.addWidget(self._build_stopping_group())
         layout.addLayout(self._build_buttons())
         self.run_error = ErrorLabel(self)
@@ -174,7 +176,7 @@ class ControlsForm(QWidget):
         tol_grad, tol_step = self.tol_grad.value(), self.tol_step.value()
         if objective is None or start is None or learning_rate is None:
             return None
-        if tol_grad is None or tol_step is None:
+        if tol_grad is None or tol_step is None or self.schedule.error() is not None:
             return None
         overrides: dict[str, Any] = {}
         for name, default in variant.defaults.items():
@@ -199,6 +201,7 @@ class ControlsForm(QWidget):
             gradient=gradient,
             h=DEFAULT_H if h is None else h,
             maximize=self.maximize.isChecked(),
+            schedule=self.schedule.settings(),
             **overrides,
             **fields,
         )
@@ -209,15 +212,9 @@ class ControlsForm(QWidget):
         When its function is a bundled example's, that example's plot range and minima are
         used. Raises ConfigError for an unknown variant (the fields stay as they were).
         """
-        preset = next(
-            (
-                p
-                for p in load_presets()
-                if p.config.function == config.function and p.config.variables == config.variables
-            ),
-            None,
-        )
-        self._apply(config, preset)
+        same = [p for p in load_presets() if (p.config.function, p.config.variables)
+                == (config.function, config.variables)]  # fmt: skip
+        self._apply(config, same[0] if same else None)
 
     def select_preset(self, name: str) -> None:
         """Fill every field from the bundled example ``name``."""
@@ -269,6 +266,7 @@ class ControlsForm(QWidget):
             self.tol_grad.set_value(config.tol_grad)
             self.tol_step.set_value(config.tol_step)
             self.maximize.setChecked(config.maximize)
+            self.schedule.set_settings(config.schedule)
             self._preset = preset
             self.preset_hint.setText(preset.shows if preset else "")
             self.preset_hint.setVisible(preset is not None)
@@ -329,6 +327,7 @@ class ControlsForm(QWidget):
         fields = [self.learning_rate.field, self.tol_grad, self.tol_step, self.h_field]
         fields += [self.hyperparameters[n] for n in self.variant().defaults]
         fields_ok = not any(field.error() for field in fields) and not self.start_fields.has_error()
+        fields_ok = fields_ok and self.schedule.error() is None
         self.run_button.setEnabled(function_ok and fields_ok)
 
     @Slot(int)

@@ -214,6 +214,7 @@ class ControlsForm(QWidget):
         """
         same = [p for p in load_presets() if (p.config.function, p.config.variables)
                 == (config.function, config.variables)]  # fmt: skip
+        same.sort(key=lambda preset: preset.config != config)  # the very example first
         self._apply(config, same[0] if same else None)
 
     def select_preset(self, name: str) -> None:

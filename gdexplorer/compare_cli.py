@@ -199,7 +199,8 @@ def schedule_words(config) -> str:
         return ""
     if schedule.name == "onecycle":
         return " with a onecycle schedule (the rates are its max_lr)"
-    return f" with a {schedule.name} schedule applied to each rate"
+    article = "an" if schedule.name[0] in "aeiou" else "a"
+    return f" with {article} {schedule.name} schedule applied to each rate"
 
 
 def sweep_summary(result) -> str:

@@ -57,9 +57,11 @@ def rate_phrase(learning_rate: float, settings: ScheduleSettings | None, total_s
         return f"learning rate {learning_rate:g}"
     schedule = settings.schedule
     options = options_text(settings, total_steps)
+    title = schedule.title.lower()
+    named = f"{'an' if title[0] in 'aeiou' else 'a'} {title} schedule"
     if not schedule.uses_base_rate:
-        return f"a {schedule.title.lower()} schedule ({options}; the learning rate is ignored)"
-    return f"learning rate {learning_rate:g} on a {schedule.title.lower()} schedule ({options})"
+        return f"{named} ({options}; the learning rate is ignored)"
+    return f"learning rate {learning_rate:g} on {named} ({options})"
 
 
 def worked_rate(

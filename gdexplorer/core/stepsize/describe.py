@@ -58,7 +58,7 @@ def rate_phrase(learning_rate: float, settings: ScheduleSettings | None, total_s
     schedule = settings.schedule
     options = options_text(settings, total_steps)
     title = schedule.title.lower()
-    named = f"{'an' if title[0] in 'aeiou' else 'a'} {title} schedule"
+    named = f"{'an' if title[0] in 'aeiu' else 'a'} {title} schedule"  # a one cycle
     if not schedule.uses_base_rate:
         return f"{named} ({options}; the learning rate is ignored)"
     return f"learning rate {learning_rate:g} on {named} ({options})"

@@ -56,3 +56,20 @@ def test_a_data_csv_written_before_schedules_reopens_with_the_settings_rate(tmp_
     again, _ = open_trajectory_csv(path)
     np.testing.assert_array_equal(again.rows, trajectory.rows)
     assert set(again.column("lr")) == {0.05}
+
+
+def test_a_runs_file_keeps_each_run_s_schedule_and_rates(tmp_path) -> None:
+    from gdexplorer.core.many.runs_io import RunRecord, read_runs, write_runs
+
+    scheduled = RunConfig("x^2 + y^2", (1.0, 1.0), iterations=20,
+                          schedule=ScheduleSettings("cosine", t_max=10))  # fmt: skip
+    plain = RunConfig("x^2 + y^2", (1.0, 1.0), variant="momentum", iterations=20)
+    records = []
+    for config in (scheduled, plain):
+        trajectory, outcome = run_to_end(config)
+        records.append(RunRecord("run", config, trajectory, outcome))
+    back = read_runs(write_runs(records, tmp_path / "runs.csv"))
+    assert [r.config for r in back] == [scheduled, plain]
+    for before, after in zip(records, back, strict=True):
+        np.testing.assert_array_equal(after.trajectory.rows, before.trajectory.rows)
+        assert after.trajectory.columns == before.trajectory.columns

@@ -192,12 +192,24 @@ def _basin_window(args: argparse.Namespace):
     return x_range, y_range, minima or ()
 
 
+def schedule_words(config) -> str:
+    """`` with a cosine schedule applied to each rate`` (onecycle: the rates are its max_lr)."""
+    schedule = config.schedule
+    if schedule is None or schedule.name == "constant":
+        return ""
+    if schedule.name == "onecycle":
+        return " with a onecycle schedule (the rates are its max_lr)"
+    article = "an" if schedule.name[0] in "aeiou" else "a"
+    return f" with {article} {schedule.name} schedule applied to each rate"
+
+
 def sweep_summary(result) -> str:
     """What a student reads after a sweep: where it works, where it diverges, the best rate."""
     cfg = result.config
     rates = result.learning_rates
     lines = [
-        f"Learning-rate sweep: {cfg.variant} on f = {cfg.function}, start {cfg.start}, "
+        f"Learning-rate sweep: {cfg.variant}{schedule_words(cfg)} on f = {cfg.function}, "
+        f"start {cfg.start}, "
         f"{len(rates):,} rates from {rates[0]:.3g} to {rates[-1]:.3g}, "
         f"at most {cfg.iterations:,} iterations each ({result.seconds:.2f} s)",
         f"  converged: {int(result.converged.sum()):,}   "

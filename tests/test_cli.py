@@ -198,3 +198,56 @@ def test_absurd_numbers_name_the_option_and_the_problem(argv, words, capsys) -> 
     err = capsys.readouterr().err
     option = argv[-1].split("=")[0] if "=" in argv[-1] else argv[-2]
     assert err.count("\n") == 1 and words in err and f"argument {option}: " in err, err
+
+
+def test_run_with_a_cosine_schedule_writes_pytorch_s_rates(tmp_path, capsys) -> None:
+    """``gdexplorer run ... --schedule cosine --t-max 50``: the lr column is PyTorch's lr_k."""
+    import json
+    from pathlib import Path
+
+    from tests.numeric import assert_close_scaled
+
+    reference = json.loads(
+        (Path(__file__).parent / "reference" / "schedules.json").read_text(encoding="utf-8")
+    )
+    case = next(
+        c for c in reference["cases"]
+        if c["name"] == "cosine" and c["options"] == {"t_max": 50} and c["lr"] == 0.1
+    )  # fmt: skip
+    target = tmp_path / "cosine.csv"
+    argv = ["run", "-f", "x^2 + 2y^2", "--start", "1,1", "--lr", "0.1", "--tol-grad", "0",
+            "--iterations", str(case["steps"]), "--schedule", "cosine", "--t-max", "50",
+            "-o", str(target)]  # fmt: skip
+    assert main(argv) == 0
+    assert "on a cosine annealing schedule (T_max = 50, η_min = 0)" in capsys.readouterr().out
+    header, table = read_csv(target)
+    assert_close_scaled(table[:, header.index("lr")], case["rates"], rtol=1e-12)
+    settings = json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))
+    assert settings["schedule"] == {"name": "cosine", "t_max": 50}
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--schedule", "step", "--t-max", "4"], "the step schedule does not use --t-max"),
+        (["--t-max", "4"], "--t-max is an option of a schedule: give --schedule NAME too"),
+        (["--schedule", "cosine"], "the cosine schedule needs --t-max"),
+        (["--schedule", "warm"], "unknown schedule 'warm'"),
+        (["--schedule", "plateau", "--patience", "x"], "--patience: invalid int value"),
+        (["--schedule", "exponential", "--gamma", "nan"], "--gamma: 'nan' is not a finite"),
+        (["--schedule", "plateau", "--schedule-every", "epoch"], "needs a data set"),
+    ],
+)
+def test_schedule_mistakes_are_one_line_with_exit_2(argv, words, capsys) -> None:
+    assert main(["run", "-f", "x^2", "--start", "1", *argv]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+
+
+def test_onecycle_says_that_it_ignores_lr(capsys) -> None:
+    argv = ["run", "-f", "x^2", "--start", "1", "--lr", "5", "--schedule", "onecycle",
+            "--max-lr", "0.3", "--iterations", "30"]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "ignores --lr" in captured.err
+    assert "one cycle schedule (max_lr = 0.3" in captured.out

@@ -57,7 +57,8 @@ def build_fused_loop(
     """Generate and compile the loop for one run's settings.
 
     ``schedule`` (default: the constant ``learning_rate``) sets each update's rate; row k
-    records lr_k, the rate of the update that starts there, as its last entry (column ``lr``).
+    records lr_k, the rate of the update that starts there, as its last entry (column ``lr``),
+    except for the constant rate, left out of the loop's rows (the engine adds it).
     """
     d = objective.dimension
     point = [f"_p{i}" for i in range(d)]
@@ -85,7 +86,8 @@ def build_fused_loop(
     lines.append(f"    _sn = {_sum_of_squares(steps)}")
     lines.append("    if not (-_lim < _f < _lim and _gn < _lim * _lim and _sn < _lim * _lim):")
     lines.append(f"        return {NOT_FINITE}, _pack()")
-    row = ", ".join([*point, "_f", *grads, *steps, *slots, rate.row_value])
+    recorded_rate = [rate.row_value] if rate.row_value else []
+    row = ", ".join([*point, "_f", *grads, *steps, *slots, *recorded_rate])
     lines.append(f"    _rows.extend(({row},))")
     lines.append("    if _gn < _tol_grad_sq:")
     lines.append(f"        return {GRADIENT_SMALL}, _pack()")

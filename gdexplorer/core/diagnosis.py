@@ -366,9 +366,19 @@ def _diverging(outcome: Outcome, facts: RunFacts, growth: float) -> Outcome:
 # -- the learning rate against the curvature -------------------------------------------------
 
 
+def _rate_in_use(facts: RunFacts, tail: RunTail) -> tuple[float, str]:
+    """The rate to weigh against the limit, and its name: the setting, or with a schedule the
+    largest rate of the last rows (column ``lr``, after the optimizer state)."""
+    schedule, d = facts.config.schedule, tail.dimension
+    column = 3 * d + 1 + d * len(facts.variant.state_slots)
+    if schedule is None or schedule.name == "constant" or tail.rows.shape[1] <= column:
+        return facts.config.learning_rate, "lr"
+    return float(np.nanmax(tail.rows[:, column])), "the scheduled lr"
+
+
 def _cause(facts: RunFacts, tail: RunTail) -> str:
     """A clause naming the stability limit lr exceeds, or what is true for the variant."""
-    lr, variant = facts.config.learning_rate, facts.variant
+    (lr, name), variant = _rate_in_use(facts, tail), facts.variant
     if facts.config.line_search is not None:
         return ""  # the search chooses each step's length: no limit on lr applies
     if not variant.coordinatewise:
@@ -386,7 +396,7 @@ def _cause(facts: RunFacts, tail: RunTail) -> str:
     if constant is not None:
         if constant > 0 and lr > factor / constant:
             return (
-                f"; lr = {lr:g} is above {label} = {factor / constant:.3g} "
+                f"; {name} = {lr:g} is above {label} = {factor / constant:.3g} "
                 f"({about}L = {constant:.3g}, the largest curvature)"
             )
         return ""
@@ -397,7 +407,7 @@ def _cause(facts: RunFacts, tail: RunTail) -> str:
             if where != "at the start":
                 where += f" (iteration {tail.best_index:,})"
             return (
-                f"; lr = {lr:g} is above {label} = {factor / curvature:.3g} {where} "
+                f"; {name} = {lr:g} is above {label} = {factor / curvature:.3g} {where} "
                 f"({about}L = {curvature:.3g}, the largest curvature there)"
             )
     return ""

@@ -147,6 +147,9 @@ class _FusedSteps:
         )  # fmt: skip
         d = run.objective.dimension
         self.ncols = len(run.columns)
+        # The constant rate is not recorded by the loop: take() adds its column.
+        self.constant_rate = None if schedule.row_value else schedule.first_rate
+        self.loop_columns = self.ncols - (self.constant_rate is not None)
         first = run.first_row
         slots_end = 3 * d + 1 + d * len(run.variant.state_slots)
         # Python floats, not numpy scalars: arithmetic on np.float64 is several times slower.
@@ -156,7 +159,7 @@ class _FusedSteps:
         )  # fmt: skip
         # Rows are recorded as C doubles: an array('d') becomes a numpy array by one memcpy,
         # where a list of Python floats takes a long conversion that holds the interpreter lock.
-        self.pending = array("d", first.tolist())
+        self.pending = array("d", first[: self.loop_columns].tolist())
         self.done = 0
         self.code = codegen.RAN_ALL
         if float(np.dot(first[d + 1 : 2 * d + 1], first[d + 1 : 2 * d + 1])) < cfg.tol_grad**2:
@@ -175,11 +178,16 @@ class _FusedSteps:
         self.code, self.state = self.loop.advance(
             self.state, count, self.pending, cfg.tol_grad**2, cfg.tol_step**2, DIVERGENCE_LIMIT
         )
-        self.done += (len(self.pending) - before) // self.ncols
+        self.done += (len(self.pending) - before) // self.loop_columns
 
     def take(self) -> np.ndarray:
-        rows = np.frombuffer(self.pending, dtype=float).reshape(-1, self.ncols).copy()
+        recorded = np.frombuffer(self.pending, dtype=float).reshape(-1, self.loop_columns)
         self.pending = array("d")
+        if self.constant_rate is None:
+            return recorded.copy()
+        rows = np.empty((len(recorded), self.ncols))
+        rows[:, :-1] = recorded
+        rows[:, -1] = self.constant_rate
         return rows
 
 

@@ -9,8 +9,11 @@ from functools import cache
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.resources import resource
+from gdexplorer.core.stepsize.settings import schedule_from_json
 
-_CONFIG_KEYS = {"function", "start", "variables", "variant", "learning_rate", "iterations"}
+_CONFIG_KEYS = {
+    "function", "start", "variables", "variant", "learning_rate", "iterations", "schedule",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ def load_presets() -> tuple[Preset, ...]:
 def _preset(entry: dict) -> Preset:
     settings = {k: v for k, v in entry.items() if k in _CONFIG_KEYS}
     settings["start"] = tuple(float(v) for v in settings["start"])
+    settings["schedule"] = schedule_from_json(settings.get("schedule"), "presets.json", "schedule")
     return Preset(
         name=entry["name"],
         title=entry["title"],

@@ -61,3 +61,17 @@ def test_the_constant_rate_adds_no_lines_and_an_old_file_uses_the_setting() -> N
     old.append(trajectory.rows[:, :-1])
     again = explain(run, old, 3)
     assert again.update is not None and again.update.learning_rate == 0.1
+
+
+def test_a_diverging_schedule_is_weighed_by_the_rate_it_used() -> None:
+    """onecycle ignores lr: the diagnosis names the scheduled rate that broke 2/L, not lr."""
+    from gdexplorer.core.engine import run_to_end
+
+    config = RunConfig("x^2 + 10*y^2", (1.0, 1.0), learning_rate=0.01, iterations=100,
+                       schedule=ScheduleSettings("onecycle", max_lr=1.0))  # fmt: skip
+    trajectory, outcome = run_to_end(config)
+    assert not outcome.reason.converged
+    seen = trajectory.column("lr").max()  # the whole run is within the diagnosis tail
+    assert f"the scheduled lr = {seen:g} is above 2/L = 0.1" in outcome.message
+    constant, plain = run_to_end(config.replace(schedule=None, learning_rate=0.5))
+    assert "; lr = 0.5 is above 2/L = 0.1" in plain.message and len(constant)

@@ -65,7 +65,7 @@ def test_current_iteration_is_marked_on_every_plot(view) -> None:
 
 def test_streamed_rows_are_drawn_within_the_refresh_interval(view, qtbot) -> None:
     full, _ = run_to_end(RunConfig("x^2 + y^2", (1.0, 1.0), learning_rate=0.01, iterations=500))
-    trajectory = Trajectory(("x", "y"))
+    trajectory = Trajectory(("x", "y"), (), ("lr",))
     view.show_run(trajectory)
     for start in range(0, len(full), 100):
         trajectory.append(full.rows[start : start + 100])
@@ -108,7 +108,7 @@ def test_a_streaming_run_grows_into_still_axes_then_the_axes_fit_it(view, qtbot)
     config = RunConfig("(1 - x)^2 + 100(y - x^2)^2", (-1.5, 2.0), variant="adam",
                        learning_rate=0.01, iterations=3000)  # fmt: skip
     full, _ = run_to_end(config)
-    streamed = Trajectory(full.variables, full.state_slots)
+    streamed = Trajectory(full.variables, full.state_slots, ("lr",))
     view.show_run(streamed, planned=10_000)
     y_ranges = set()
     for end in range(20, len(full) + 1, 400):
@@ -133,7 +133,7 @@ def test_a_streaming_run_grows_into_still_axes_then_the_axes_fit_it(view, qtbot)
 
 def test_while_a_run_streams_the_newest_row_is_marked_by_the_curves_end(view) -> None:
     full, _ = run_to_end(RunConfig("x^2 + 3y^2", (2.0, -1.0), learning_rate=0.05, iterations=80))
-    streamed = Trajectory(full.variables, full.state_slots)
+    streamed = Trajectory(full.variables, full.state_slots, ("lr",))
     view.show_run(streamed, planned=80)
     streamed.append(full.rows[:30])
     view.redraw_now()
@@ -147,3 +147,26 @@ def test_while_a_run_streams_the_newest_row_is_marked_by_the_curves_end(view) ->
     view.end_stream()
     view.show_iteration(len(full) - 1)
     assert view.lines[0].isVisible() and view.lines[0].value() == len(full) - 1
+
+
+def test_the_rate_plot_appears_when_a_schedule_changes_the_rate(view) -> None:
+    from gdexplorer.core.stepsize.settings import ScheduleSettings
+
+    constant, _ = run_to_end(RunConfig("x^2 + y^2", (1.0, 1.0), iterations=50, tol_grad=0.0))
+    view.show_run(constant)
+    assert not view.rate.plot.isVisible() and not view.rate.shown
+    step = ScheduleSettings("step", step_size=10, gamma=0.5)
+    config = RunConfig("x^2 + y^2", (1.0, 1.0), iterations=50, tol_grad=0.0, schedule=step)
+    scheduled, _ = run_to_end(config)
+    streamed = Trajectory(scheduled.variables, (), ("lr",))
+    view.show_run(streamed)
+    streamed.append(scheduled.rows[:10])  # the rate has not changed yet
+    view.redraw_now()
+    assert not view.rate.shown
+    streamed.append(scheduled.rows[10:])
+    view.redraw_now()
+    assert view.rate.shown
+    x, y = view.rate.series.curve.getData()
+    assert y is not None and max(y) == 0.1 and min(y) == 0.1 * 0.5**5
+    view.show_iteration(12)
+    assert view.rate.line.value() == 12

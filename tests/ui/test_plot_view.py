@@ -92,7 +92,7 @@ def test_long_paths_are_thinned_for_drawing_but_keep_the_last_point(view) -> Non
 def test_streaming_rows_extend_the_path_and_the_view(view) -> None:
     config = RunConfig("x^2 + y^2", (1.0, 1.0), learning_rate=1.02, iterations=40)
     full, _ = run_to_end(config)
-    trajectory = Trajectory(("x", "y"))
+    trajectory = Trajectory(("x", "y"), (), ("lr",))  # as the run records it
     view.show_objective(build_objective(config.function), ((-2, 2), (-2, 2)), config.start)
     view.show_run(trajectory)
     for start in range(0, len(full), 10):

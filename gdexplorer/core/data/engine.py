@@ -218,7 +218,7 @@ class DataRun:
         return steps
 
     @property
-    def steps_per_epoch(self) -> bool:
+    def schedule_per_epoch(self) -> bool:
         """True when the scheduler steps once per epoch (``schedule_every = epoch``)."""
         return self.config.schedule is not None and self.config.schedule.every == "epoch"
 
@@ -357,7 +357,7 @@ class _Loop:
     def _step_scheduler(self, update: int, point: np.ndarray) -> None:
         """After update ``update``: step the scheduler with its batch's loss, or once per
         epoch (after the epoch's last update) with the full-data loss at ``point``."""
-        if not self.run.steps_per_epoch:
+        if not self.run.schedule_per_epoch:
             self.scheduler.step(self.batch_loss)
         elif update % self.run.schedule.updates_per_epoch == 0:
             self.scheduler.step(float(self.run.objective.value(point)))

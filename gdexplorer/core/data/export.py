@@ -171,7 +171,7 @@ def replayed_rates(run: DataRun, batch_losses: np.ndarray, full_losses: np.ndarr
     rates = np.empty(len(batch_losses))
     rates[0] = scheduler.rate
     for k in range(1, len(rates)):
-        if not run.steps_per_epoch:
+        if not run.schedule_per_epoch:
             scheduler.step(float(batch_losses[k]))
         elif k % per_epoch == 0:
             scheduler.step(float(full_losses[k]))

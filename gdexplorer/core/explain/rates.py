@@ -47,7 +47,7 @@ def scheduled_rate(
     steps, k = config.iterations, index
     if is_data_run(run):
         steps = run.schedule_steps
-        if run.steps_per_epoch:
+        if run.schedule_per_epoch:
             k = index // run.schedule.updates_per_epoch
     lines = worked_rate(config.schedule, config.learning_rate, k, (rate, previous), steps)
     if config.schedule is None or config.schedule.name == "constant":

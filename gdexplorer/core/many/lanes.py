@@ -13,6 +13,7 @@ import numpy as np
 
 from gdexplorer.core import optimizers
 from gdexplorer.core.engine import BATCH_SECONDS, StopReason
+from gdexplorer.core.stepsize.schedules import Scheduler
 
 REASONS: tuple[StopReason, ...] = tuple(StopReason)
 """Stop-reason codes (``ManyResult.reason_codes``) index into this tuple."""
@@ -29,6 +30,7 @@ class Lanes:
     grads: np.ndarray
     state: optimizers.OptimizerState
     learning_rate: float | np.ndarray
+    scheduler: Scheduler | None = None
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop the lanes where ``mask`` is False."""
@@ -42,6 +44,8 @@ class Lanes:
         self.state = optimizers.OptimizerState(self.state.t, slots)
         if isinstance(self.learning_rate, np.ndarray):
             self.learning_rate = self.learning_rate[:, mask]
+        if self.scheduler is not None:
+            self.scheduler.keep(mask)
 
 
 class Results:

@@ -129,7 +129,8 @@ def learning_rate_sweep(
     """Run ``config`` with ``count`` learning rates log-spaced from ``lr_min`` to ``lr_max``.
 
     The start and every other setting come from ``config`` (checked as a single run checks
-    them, so a bad start raises the same :class:`ConfigError`).
+    them, so a bad start raises the same :class:`ConfigError`). With a schedule, each lane's
+    rate is its base rate with the schedule applied (``onecycle``: its max_lr).
     """
     _check_range(lr_min, lr_max, count)
     if measure not in MEASURES:
@@ -147,6 +148,8 @@ def learning_rate_sweep(
     limit = stability_limit(
         run.objective, run.config.variant, run.hyperparameters, run.config.maximize
     )
+    if run.config.schedule is not None and run.config.schedule.name != "constant":
+        limit = None  # 2/L bounds a constant rate; a schedule changes the rate as it goes
     return SweepResult(
         config=run.config,
         variables=run.objective.variables,

@@ -35,6 +35,8 @@ from gdexplorer.core.many.kernel import OUTSIDE_DOMAIN, build_kernel, build_scal
 from gdexplorer.core.many.lanes import CODE, REASONS, Lanes, PathRecorder, Results, Watcher
 from gdexplorer.core.objective import Objective, build_objective
 from gdexplorer.core.stepsize.search_settings import check_lanes
+from gdexplorer.core.stepsize.schedules import Scheduler
+from gdexplorer.core.stepsize.settings import ScheduleSettings
 
 __all__ = [
     "CODE",
@@ -146,13 +148,17 @@ def run_many(
     cancel: threading.Event | None = None,
     progress: ProgressFn | None = None,
     record_path: bool = False,
+    schedule: ScheduleSettings | None = None,
 ) -> ManyResult:
     """Run K lanes from ``starts`` (shape ``(K, d)``) with ``learning_rates`` (``(K,)`` or one).
 
-    ``hyperparameters`` overrides the variant's defaults (None keeps a default). A lane whose
-    start has no finite f or gradient stops at once as ``UNDEFINED`` (a single run would refuse
-    such a start). ``cancel`` is looked at every :data:`CHECK_EVERY` iterations; the lanes still
-    running then stop as ``CANCELLED``. ``progress`` is called from this thread.
+    ``hyperparameters`` overrides the variant's defaults (None keeps a default). ``schedule``
+    (validated) sets each update's rate from each lane's own learning rate, as a single run's
+    schedule does (``onecycle`` ignores the learning rate: each lane's becomes its max_lr).
+    A lane whose start has no finite f or gradient stops at once as ``UNDEFINED`` (a single
+    run would refuse such a start). ``cancel`` is looked at every :data:`CHECK_EVERY`
+    iterations; the lanes still running then stop as ``CANCELLED``. ``progress`` is called
+    from this thread.
     """
     began = time.perf_counter()
     variant = optimizers.get_variant(variant_name)
@@ -163,6 +169,7 @@ def run_many(
         raise ConfigError("too many runs and iterations to record every path; record fewer")
     plan = _Plan(objective, variant, hyperparameters, mode, h, (tol_grad, tol_step), maximize)
     results, lanes = _start(plan, starts, rates)
+    lanes.scheduler = _lane_scheduler(schedule, lanes, iterations, maximize)
     recorder = PathRecorder(results) if record_path else None
     watcher = Watcher(cancel, progress, iterations)
     with np.errstate(all="ignore"):
@@ -231,7 +238,21 @@ def run_many_from_config(
         cancel=cancel,
         progress=progress,
         record_path=record_path,
+        schedule=config.schedule,
     )
+
+
+def _lane_scheduler(
+    schedule: ScheduleSettings | None, lanes: Lanes, iterations: int, maximize: bool
+) -> Scheduler | None:
+    """The lanes' schedule: one rate per lane, shape ``(1, A)`` (None for the constant rate)."""
+    if schedule is None or schedule.name == "constant":
+        return None
+    base = np.broadcast_to(np.asarray(lanes.learning_rate, dtype=float), (1, lanes.index.size))
+    options = schedule.options(total_steps=iterations)
+    if schedule.name == "onecycle":
+        options["max_lr"] = base.copy()
+    return Scheduler(schedule.name, options, base.copy(), maximize)
 
 
 def _check_starts(starts: np.ndarray, dimension: int) -> np.ndarray:
@@ -286,9 +307,13 @@ def _advance(plan: _Plan, lanes: Lanes, results: Results, done: int, recorder) -
     """One update of every running lane; lanes that stop are recorded and dropped."""
     # update() takes a (1, A) array of learning rates too, though its hint says float.
     rate: float = lanes.learning_rate  # type: ignore[assignment]
+    if lanes.scheduler is not None:
+        rate = lanes.scheduler.rate
     step, state = optimizers.update(
         plan.variant, lanes.grads, lanes.state, rate, plan.hyperparameters, plan.maximize
     )
+    if lanes.scheduler is not None:  # PyTorch's scheduler.step(f(x_k)) after the update
+        lanes.scheduler.step(lanes.values[None, :])
     points = lanes.points + step
     values, grads = plan.kernel(points)
     grad_sq, step_sq = _sum_of_squares(grads), _sum_of_squares(step)

@@ -42,15 +42,26 @@ def options_text(settings: ScheduleSettings, total_steps: int) -> str:
     return ", ".join(f"{SYMBOLS[name]} = {_n(value)}" for name, value in options.items())
 
 
+def short_rate(learning_rate: float, settings: ScheduleSettings | None) -> str:
+    """The rate in a table cell: ``0.1``, ``0.1 · cosine``, ``onecycle to 0.3``."""
+    if settings is None or settings.name == "constant":
+        return f"{learning_rate:g}"
+    if settings.name == "onecycle":
+        return f"onecycle to {float(settings.max_lr or 0.0):g}"
+    return f"{learning_rate:g} · {settings.name}"
+
+
 def rate_phrase(learning_rate: float, settings: ScheduleSettings | None, total_steps: int) -> str:
     """The run's rate in words, for a summary line."""
     if settings is None or settings.name == "constant":
         return f"learning rate {learning_rate:g}"
     schedule = settings.schedule
     options = options_text(settings, total_steps)
+    title = schedule.title.lower()
+    named = f"{'an' if title[0] in 'aeiu' else 'a'} {title} schedule"  # a one cycle
     if not schedule.uses_base_rate:
-        return f"a {schedule.title.lower()} schedule ({options}; the learning rate is ignored)"
-    return f"learning rate {learning_rate:g} on a {schedule.title.lower()} schedule ({options})"
+        return f"{named} ({options}; the learning rate is ignored)"
+    return f"learning rate {learning_rate:g} on {named} ({options})"
 
 
 def worked_rate(

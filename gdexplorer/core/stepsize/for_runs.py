@@ -16,11 +16,6 @@ if TYPE_CHECKING:
     from gdexplorer.core.config import RunConfig
 
 
-def schedule_name(config: RunConfig) -> str:
-    """The schedule's name; ``constant`` when the settings have none."""
-    return config.schedule.name if config.schedule is not None else "constant"
-
-
 def loop_schedule_for(config: RunConfig) -> LoopSchedule:
     """The fused loop's schedule for a validated run on a typed function."""
     settings = config.schedule

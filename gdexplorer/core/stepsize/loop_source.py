@@ -39,7 +39,9 @@ class LoopSchedule:
         Lines after the update moved the point, before f is evaluated there: the scheduler's
         step, setting ``_lr`` to the next update's rate.
     row_value:
-        The expression recorded in the row's ``lr`` column (the next update's rate).
+        The expression recorded in the row's ``lr`` column (the next update's rate); None for
+        the constant rate, which the loop does not record (the engine adds the column when it
+        hands the rows out, at no cost to the loop).
     state_names, initial_state:
         Loop variables carried between chunks, and their values before update 0.
     first_rate:
@@ -52,7 +54,7 @@ class LoopSchedule:
 
     rate_name: str | None
     after_step_lines: tuple[str, ...]
-    row_value: str
+    row_value: str | None
     state_names: tuple[str, ...]
     initial_state: tuple[float, ...]
     first_rate: float
@@ -62,7 +64,7 @@ class LoopSchedule:
 def constant_loop(learning_rate: float) -> LoopSchedule:
     """The constant rate: a literal, as before schedules existed."""
     rate = float(learning_rate)
-    return LoopSchedule(None, (), repr(rate), (), (), rate, None)
+    return LoopSchedule(None, (), None, (), (), rate, None)
 
 
 def loop_schedule(

@@ -252,6 +252,9 @@ class Scheduler:
         """Keep the lanes ``mask`` selects."""
         if isinstance(self.base, np.ndarray):
             self.base = self.base[..., mask]
+        for name, value in self.options.items():  # onecycle's max_lr, one per lane
+            if isinstance(value, np.ndarray):
+                self.options[name] = value[..., mask]
         if self.plateau is not None:
             self.plateau.keep(mask)
         self.rate = self._rate()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxL
 from gdexplorer.core.engine import StopReason
 from gdexplorer.core.many.runs_io import RunRecord
 from gdexplorer.core.optimizers import get_variant
+from gdexplorer.core.stepsize.describe import short_rate
 
 COLUMNS = (
     "Run", "Variant", "Learning rate", "Hyperparameters", "Stopped because", "Iterations",
@@ -125,7 +126,7 @@ def cell_text(run: RunRecord, column: str) -> str:
     if column == "Variant":
         return get_variant(config.variant).title
     if column == "Learning rate":
-        return f"{config.learning_rate:g}"
+        return short_rate(config.learning_rate, config.schedule)
     if column == "Hyperparameters":
         return hyperparameter_text(run)
     if column == "Stopped because":

@@ -32,6 +32,7 @@ from gdexplorer.ui.form.fields import StartPointFields, hint_label, section_labe
 from gdexplorer.ui.form.function import FunctionField
 from gdexplorer.ui.form.preset_note import show_preset_origin, where_to_look
 from gdexplorer.ui.form.run_bar import RunBar
+from gdexplorer.ui.form.schedule_group import ScheduleGroup
 from gdexplorer.ui.form.settings_groups import OptimizerGroup, StoppingGroup
 from gdexplorer.ui.form.shown_function import ShownFunction, best_fit
 
@@ -72,6 +73,7 @@ class ControlsForm(QWidget):
         layout.addWidget(self.data_section)
         layout.addWidget(self._build_function_group())
         layout.addWidget(self._build_optimizer_group())
+        self.schedule = ScheduleGroup.attached(self, layout, self._on_any_edit)
         layout.addWidget(self._build_stopping_group())
         layout.addWidget(self._build_run_bar())
         layout.addStretch(1)
@@ -154,7 +156,7 @@ class ControlsForm(QWidget):
         tol_grad, tol_step = self.tol_grad.value(), self.tol_step.value()
         if objective is None or start is None or learning_rate is None:
             return None
-        if tol_grad is None or tol_step is None:
+        if tol_grad is None or tol_step is None or self.schedule.error() is not None:
             return None
         overrides: dict[str, Any] = {}
         for name, default in variant.defaults.items():
@@ -179,6 +181,7 @@ class ControlsForm(QWidget):
             gradient=gradient,
             h=DEFAULT_H if h is None else h,
             maximize=self.maximize.isChecked(),
+            schedule=self.schedule.settings(),
             **overrides,
             **fields,
         )
@@ -189,15 +192,10 @@ class ControlsForm(QWidget):
         When its function is a bundled example's, that example's plot range and minima are
         used. Raises ConfigError for an unknown variant (the fields stay as they were).
         """
-        preset = next(
-            (
-                p
-                for p in load_presets()
-                if p.config.function == config.function and p.config.variables == config.variables
-            ),
-            None,
-        )
-        self._apply(config, preset)
+        same = [p for p in load_presets() if (p.config.function, p.config.variables)
+                == (config.function, config.variables)]  # fmt: skip
+        same.sort(key=lambda preset: preset.config != config)  # the very example first
+        self._apply(config, same[0] if same else None)
 
     def select_preset(self, name: str) -> None:
         """Fill every field from the bundled example ``name``."""
@@ -258,6 +256,7 @@ class ControlsForm(QWidget):
             self.tol_grad.set_value(config.tol_grad)
             self.tol_step.set_value(config.tol_step)
             self.maximize.setChecked(config.maximize)
+            self.schedule.set_settings(config.schedule)
             self._preset = preset
             self.preset_hint.setText(preset.shows if preset else "")
             self.preset_hint.setVisible(preset is not None)
@@ -312,6 +311,7 @@ class ControlsForm(QWidget):
         fields = [self.learning_rate.field, self.tol_grad, self.tol_step, self.h_field]
         fields += [self.hyperparameters[n] for n in self.variant().defaults]
         fields_ok = not any(field.error() for field in fields) and not self.start_fields.has_error()
+        fields_ok = fields_ok and self.schedule.error() is None
         self.run_button.setEnabled(function_ok and fields_ok)
 
     @Slot(int)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
 from gdexplorer.ui.threads import redraw_gate
+from gdexplorer.ui.views.convergence_rate import RateRow
 from gdexplorer.ui.views.convergence_series import Curve, Series
 
 REFRESH_MS = 100
@@ -67,6 +68,7 @@ class ConvergenceView(QWidget):
         self._timer.timeout.connect(self._on_refresh_due)
         self._set_coordinates_shown(False)
         self.value_plot.sigXRangeChanged.connect(self._on_k_range_changed)
+        self.rate = RateRow(self.layout_widget, self.value_plot)  # lr_k, when it changes
 
     def _add_plot(self, row: int) -> pg.PlotItem:
         plot = self.layout_widget.addPlot(row=row, col=0)
@@ -131,13 +133,13 @@ class ConvergenceView(QWidget):
         """Only the top plot decides k; the others follow it through the link. (A linked plot
         that auto-ranges moves them all and turns the top plot's auto-range off, as if the
         student had zoomed; pyqtgraph's setLogMode turns a plot's auto-range back on.)"""
-        for plot in (self.norm_plot, self.coordinate_plot):
+        for plot in (self.norm_plot, self.coordinate_plot, self.rate.plot):
             plot.enableAutoRange(x=False)
         if auto and not self.value_plot.getViewBox().autoRangeEnabled()[0]:
             self.value_plot.enableAutoRange(x=True)
 
     def _plots(self) -> tuple[pg.PlotItem, ...]:
-        return (self.value_plot, self.norm_plot, self.coordinate_plot)
+        return (self.value_plot, self.norm_plot, self.coordinate_plot, self.rate.plot)
 
     def _hold_k_range(self, planned: int) -> None:
         for plot in self._plots():  # linked: one that still auto-ranges would move them all
@@ -172,6 +174,7 @@ class ConvergenceView(QWidget):
             line.show()
         self.value.set_current(self._index, trajectory.values)
         self.norm.set_current(self._index, self._norms[: len(trajectory)])
+        self.rate.mark(self._index, trajectory)
 
     def _hide_marks(self) -> None:
         if self._marks_shown:
@@ -180,6 +183,7 @@ class ConvergenceView(QWidget):
                 line.hide()
             self.value.set_current(None, None)
             self.norm.set_current(None, None)
+            self.rate.mark(None, None)
 
     def clear_run(self) -> None:
         self._timer.stop()
@@ -194,6 +198,7 @@ class ConvergenceView(QWidget):
             self.coordinate_plot.removeItem(curve.item)
         self.coordinate_legend.clear()
         self.coordinate_curves = []
+        self.rate.set_shown(False)
         for line in self.lines:
             line.hide()
         self._marks_shown = False
@@ -235,6 +240,9 @@ class ConvergenceView(QWidget):
             self._k_follows_the_top_plot(auto=window is None)
         for name, curve in zip(trajectory.variables, self.coordinate_curves, strict=False):
             curve.draw(trajectory.column(name), window)
+        if self.rate.draw(trajectory, window):  # the bottom plot now: only it says "k"
+            for plot in (self.value_plot, self.norm_plot, self.coordinate_plot):
+                plot.getAxis("bottom").showLabel(False)
         if self._index is not None and (self._streamed_k is None or self._marks_shown):
             self.show_iteration(self._index)  # (hidden marks wait for the index to move)
 

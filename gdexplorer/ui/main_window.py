@@ -25,6 +25,7 @@ from gdexplorer.ui.file_actions import FileActions
 from gdexplorer.ui.form.controls import ControlsForm, ShownFunction
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.stage import ShownRun, Stage, Turn
+from gdexplorer.ui.stepsize_views import install_step_size_views
 from gdexplorer.ui.threads import redraw_gate
 from gdexplorer.ui.threads.run_worker import RunController
 from gdexplorer.ui.views import stage_views as followers
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self._build_status_bar()
         self._build_menus()
+        self.step_size_views = install_step_size_views(self)  # φ(α) dock, quadratic model
         self._connect()
         self.resize(DEFAULT_SIZE)
 

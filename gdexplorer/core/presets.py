@@ -9,8 +9,11 @@ from functools import cache
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.resources import resource
+from gdexplorer.core.stepsize.search_settings import line_search_field
 
 _CONFIG_KEYS = {"function", "start", "variables", "variant", "learning_rate", "iterations"}
+_LINE_SEARCH = "line_search"
+"""A preset's line search, as a settings file stores it (``{"name": "exact"}``)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ def load_presets() -> tuple[Preset, ...]:
 def _preset(entry: dict) -> Preset:
     settings = {k: v for k, v in entry.items() if k in _CONFIG_KEYS}
     settings["start"] = tuple(float(v) for v in settings["start"])
+    if _LINE_SEARCH in entry:
+        settings[_LINE_SEARCH] = line_search_field(entry[_LINE_SEARCH], "presets", _LINE_SEARCH)
     return Preset(
         name=entry["name"],
         title=entry["title"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction
 
 from gdexplorer.ui import window_parts as parts
@@ -53,11 +53,7 @@ class StepSizeViews(QObject):
         run = shown.run
         if run is not None and run.config.line_search is not None and self.dock.isHidden():
             self.dock.show()
-            inspector = self._window.inspector_dock  # share its column's height with it
-            height = (inspector.height() + self.dock.height()) // 2
-            self._window.resizeDocks(
-                [inspector, self.dock], [height, height], Qt.Orientation.Vertical
-            )
+            QTimer.singleShot(0, self._share_height)  # once the dock has its first geometry
         if run is not None and run.config.variant == "newton" and not self._model_chosen:
             self.model_action.setChecked(True)
 
@@ -69,6 +65,17 @@ class StepSizeViews(QObject):
 
     def clear(self) -> None:
         pass
+
+    @Slot()
+    def _share_height(self) -> None:
+        """Split the right-hand column: convergence 40 %, inspector and φ(α) 30 % each."""
+        window = self._window
+        docks = [window.convergence_dock, window.inspector_dock, self.dock]
+        if any(dock.isFloating() or dock.isHidden() for dock in docks):
+            return
+        total = sum(dock.height() for dock in docks)
+        shares = [int(total * 0.4), int(total * 0.3), int(total * 0.3)]
+        window.resizeDocks(docks, shares, Qt.Orientation.Vertical)
 
     @Slot(bool)
     def _on_model_chosen(self, _checked: bool) -> None:

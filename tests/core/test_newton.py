@@ -142,3 +142,14 @@ def test_a_diverging_newton_run_is_not_blamed_on_a_rate_limit() -> None:
     facts = RunFacts(run.config, run.objective, run.variant, run.hyperparameters, tail)
     outcome = diagnose(Outcome(StopReason.DIVERGED, 4, "Diverged after 4 iterations"), facts)
     assert "2/L" not in outcome.message and "quadratic model" in outcome.message
+
+
+def test_the_newton_presets_show_one_update_and_a_handful() -> None:
+    from gdexplorer.core.presets import get_preset
+
+    trajectory, outcome = run_to_end(get_preset("newton-quadratic").config)
+    assert outcome.reason.converged and outcome.iterations == 1
+    np.testing.assert_allclose(trajectory.points[1], [0.0, 0.0], atol=1e-14)
+    trajectory, outcome = run_to_end(get_preset("newton-rosenbrock").config)
+    assert outcome.reason.converged and 3 <= outcome.iterations <= 7
+    np.testing.assert_allclose(trajectory.points[-1], [1.0, 1.0], rtol=1e-8)

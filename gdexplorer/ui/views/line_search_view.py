@@ -46,20 +46,19 @@ class LineSearchView(QWidget):
         style.style_plot(self.plot)
         self.plot.setLabel("bottom", "step length α")
         self.plot.setLabel("left", "f(xₖ + α·dₖ)")
-        self.legend = self.plot.addLegend(offset=(-8, 4), labelTextSize="8pt")
-        self.curve = self.plot.plot(pen=style.pen(style.FOREGROUND, 1.6), name="φ(α)")
-        self.armijo = self.plot.plot(
-            pen=style.pen(ARMIJO_COLOUR, 1.4, Qt.PenStyle.DashLine), name="Armijo line"
+        self.legend = self.plot.addLegend(
+            offset=(8, 4), labelTextSize="8pt", colCount=4, brush=(255, 255, 255, 200)
         )
+        self.curve = self.plot.plot(pen=style.pen(style.FOREGROUND, 1.6))
+        self.armijo = self.plot.plot(pen=style.pen(ARMIJO_COLOUR, 1.4, Qt.PenStyle.DashLine))
         self.trials = pg.ScatterPlotItem(
             size=8, pen=style.pen("#ffffff", 1.0), brush=style.brush(TRIAL_COLOUR)
         )
         self.accepted = pg.ScatterPlotItem(
             size=13, pen=style.pen("#ffffff", 1.2), brush=style.brush(ACCEPTED_COLOUR)
         )
-        for item, name in ((self.trials, "tried α"), (self.accepted, "accepted α")):
+        for item in (self.trials, self.accepted):
             self.plot.addItem(item)
-            self.legend.addItem(item, name)
         self.message = QLabel(NO_SEARCH, self)
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -75,9 +74,11 @@ class LineSearchView(QWidget):
 
     def show_run(self, shown: ShownRun) -> None:
         run = shown.run
-        has_search = run is not None and run.config.line_search is not None
+        search = run.config.line_search if run is not None else None
+        has_search = search is not None
         self._run = run if has_search else None
         self._trajectory = shown.trajectory
+        self._fill_legend(search is not None and search.name == "armijo")
         self._show_text(NO_SEARCH if not has_search else "Step to an iteration to see its trials.")
 
     def rows_added(self, start: int, stop: int, streaming: bool) -> None:
@@ -107,6 +108,14 @@ class LineSearchView(QWidget):
 
     # -- drawing -------------------------------------------------------------------------
 
+    def _fill_legend(self, armijo: bool) -> None:
+        self.legend.clear()
+        entries = [(self.curve, "φ(α)"), (self.trials, "tried α"), (self.accepted, "accepted α")]
+        if armijo:
+            entries.append((self.armijo, "Armijo line"))
+        for item, name in entries:
+            self.legend.addItem(item, name)
+
     def _show_text(self, text: str) -> None:
         self.message.setText(text)
         self._stack.setCurrentWidget(self.message)
@@ -117,6 +126,8 @@ class LineSearchView(QWidget):
         sign = -1.0 if run.config.maximize else 1.0
         values = sign * np.array([t.value for t in search.trials])
         widest = float(np.nanmax(alphas)) * 1.15
+        if run.config.line_search is not None and run.config.line_search.name == "exact":
+            widest = max(widest, 2 * float(update.alpha))  # the minimum in the middle
         grid = np.linspace(0.0, widest, SAMPLES)
         with np.errstate(all="ignore"):
             along = np.asarray(run.objective.value(point + grid[:, None] * update.direction))

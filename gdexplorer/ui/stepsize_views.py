@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from gdexplorer.ui.stage import ShownRun
 
 
+ROOMY_HEIGHT = 800
+"""Below this window height the φ(α) dock shares the inspector's place as a tab."""
+
+
 class StepSizeViews(QObject):
     """Owns the φ(α) view, its dock and the quadratic model overlay; follows the stage."""
 
@@ -52,6 +56,8 @@ class StepSizeViews(QObject):
     def show_run(self, shown: ShownRun) -> None:
         run = shown.run
         if run is not None and run.config.line_search is not None and self.dock.isHidden():
+            if self._window.height() < ROOMY_HEIGHT:  # a small window: a tab beside the inspector
+                self._window.tabifyDockWidget(self._window.inspector_dock, self.dock)
             self.dock.show()
             QTimer.singleShot(0, self._share_height)  # once the dock has its first geometry
         if run is not None and run.config.variant == "newton" and not self._model_chosen:
@@ -73,6 +79,8 @@ class StepSizeViews(QObject):
         docks = [window.convergence_dock, window.inspector_dock, self.dock]
         if any(dock.isFloating() or dock.isHidden() for dock in docks):
             return
+        if window.tabifiedDockWidgets(self.dock):
+            return  # sharing a place as tabs: nothing to split
         total = sum(dock.height() for dock in docks)
         shares = [int(total * 0.4), int(total * 0.3), int(total * 0.3)]
         window.resizeDocks(docks, shares, Qt.Orientation.Vertical)

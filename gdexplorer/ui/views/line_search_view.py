@@ -31,6 +31,8 @@ NO_SEARCH = (
     "This run has no line search. Choose Armijo or Exact under Optimizer → Line search (with "
     "gradient descent or Newton's method) to see each update's trials here."
 )
+LEGEND_WIDTH, LEGEND_HEIGHT = 380, 220
+"""The smallest view that shows its legend (smaller ones keep the room for the curve)."""
 TRIAL_COLOUR = "#607d8b"
 ACCEPTED_COLOUR = "#d32f2f"
 ARMIJO_COLOUR = "#2e7d32"
@@ -100,6 +102,11 @@ class LineSearchView(QWidget):
     def clear(self) -> None:
         self._run = self._trajectory = self.update_shown = None
         self._show_text(NO_SEARCH)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """The legend only where it leaves room for the curve."""
+        super().resizeEvent(event)
+        self.legend.setVisible(self.width() >= LEGEND_WIDTH and self.height() >= LEGEND_HEIGHT)
 
     @property
     def has_search(self) -> bool:

@@ -44,6 +44,8 @@ class StepSizeViews(QObject):
         self.model_action.toggled.connect(self.overlay.set_enabled)
         self.model_action.triggered.connect(self._on_model_chosen)
         self._model_chosen = False
+        self._search_choice = window.form.optimizer.line_search
+        window.form.mode_switch.mode_changed.connect(self._on_data_mode_changed)
         window.stage.add_view(self.line_search)
         window.stage.add_view(self.overlay)
         window.stage.add_view(self)
@@ -84,6 +86,11 @@ class StepSizeViews(QObject):
         total = sum(dock.height() for dock in docks)
         shares = [int(total * 0.4), int(total * 0.3), int(total * 0.3)]
         window.resizeDocks(docks, shares, Qt.Orientation.Vertical)
+
+    @Slot(bool)
+    def _on_data_mode_changed(self, data: bool) -> None:
+        """A run on data has no line search (refused): the choice leaves the form there."""
+        self._search_choice.setVisible(not data)
 
     @Slot(bool)
     def _on_model_chosen(self, _checked: bool) -> None:

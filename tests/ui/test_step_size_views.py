@@ -101,3 +101,12 @@ def test_a_run_without_a_line_search_says_so_in_the_phi_view(qtbot, window) -> N
     view = window.step_size_views.line_search
     assert not view.has_search
     assert "no line search" in view.message.text()
+
+
+def test_the_line_search_choice_leaves_the_form_in_data_mode(qtbot, window) -> None:
+    group = window.form.optimizer.line_search
+    assert group.isVisibleTo(window.form)
+    window.form.mode_switch.set_data_mode(True)
+    assert not group.isVisibleTo(window.form)
+    window.form.mode_switch.set_data_mode(False)
+    assert group.isVisibleTo(window.form)

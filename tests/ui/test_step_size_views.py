@@ -110,3 +110,17 @@ def test_the_line_search_choice_leaves_the_form_in_data_mode(qtbot, window) -> N
     assert not group.isVisibleTo(window.form)
     window.form.mode_switch.set_data_mode(False)
     assert group.isVisibleTo(window.form)
+
+
+def test_the_runs_table_names_the_line_search(tmp_path) -> None:
+    from gdexplorer.core.engine import run_to_end
+    from gdexplorer.core.many.runs_io import RunRecord, read_runs, write_runs
+    from gdexplorer.ui.compare.runs_table import cell_text
+
+    trajectory, outcome = run_to_end(ARMIJO_NEWTON)
+    record = RunRecord("Run 1", ARMIJO_NEWTON, trajectory, outcome, 0.1)
+    assert cell_text(record, "Variant") == "Newton's method, armijo line search"
+    target = write_runs([record], tmp_path / "runs.csv")
+    (back,) = read_runs(target)
+    assert back.config == ARMIJO_NEWTON.validated()
+    assert np.array_equal(back.trajectory.rows, trajectory.rows, equal_nan=True)

@@ -122,7 +122,8 @@ def cell_text(run: RunRecord, column: str) -> str:
     if column == "Run":
         return run.name
     if column == "Variant":
-        return get_variant(config.variant).title
+        search = f", {config.line_search.name} line search" if config.line_search else ""
+        return get_variant(config.variant).title + search
     if column == "Learning rate":
         return f"{config.learning_rate:g}"
     if column == "Hyperparameters":

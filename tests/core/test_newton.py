@@ -153,3 +153,20 @@ def test_the_newton_presets_show_one_update_and_a_handful() -> None:
     trajectory, outcome = run_to_end(get_preset("newton-rosenbrock").config)
     assert outcome.reason.converged and 3 <= outcome.iterations <= 7
     np.testing.assert_allclose(trajectory.points[-1], [1.0, 1.0], rtol=1e-8)
+
+
+def test_the_worked_example_states_the_curvature_at_every_iterate() -> None:
+    from gdexplorer.core.explain.example import as_text, explain
+
+    config = RunConfig("x^2 + 10*y^2", (1.0, 1.0), learning_rate=0.12, iterations=3)
+    run = make_run(config)
+    text = as_text(explain(run, record(run), 2))
+    assert "eigenvalues of ∇²f(x₂): (2, 20)" in text
+    assert "κ = |λ|max / |λ|min = 10" in text
+    assert "2/L: 0.1, plain gd's largest stable lr here (lr = 0.12 is above it)" in text
+    newton = make_run(
+        config.replace(variant="newton", function="x^2 - y^2 + y^4", start=(1.0, 0.1))
+    )
+    text = as_text(explain(newton, record(newton), 0))
+    assert "not positive definite" in text and "modified: H is not positive definite" in text
+    assert "lr = 0.12 is" not in text  # the gd limit is not Newton's

@@ -76,6 +76,15 @@ class Objective:
         parts = [np.broadcast_to(p, x.shape[:-1]) for p in parts]
         return np.stack(parts, axis=-1)
 
+    def value_at(self, point: np.ndarray | Sequence[float]) -> float:
+        """f at one point as a float (NaN where undefined): the fast path of a loop that
+        evaluates one point at a time. Call it inside ``np.errstate(all="ignore")``."""
+        return float(self._value_fn(*point))
+
+    def gradient_at(self, point: np.ndarray | Sequence[float]) -> np.ndarray:
+        """The exact gradient at one point (shape ``(d,)``), the fast path as :meth:`value_at`."""
+        return np.array([float(fn(*point)) for fn in self._gradient_fns])
+
     @cached_property
     def hessian_exprs(self) -> tuple[tuple[sympy.Expr, ...], ...]:
         """The exact Hessian's entries, ∂²f/∂x_i∂x_j, differentiated from the gradient."""

@@ -9,11 +9,14 @@ from functools import cache
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.errors import ConfigError
 from gdexplorer.core.resources import resource
+from gdexplorer.core.stepsize.search_settings import line_search_field
 from gdexplorer.core.stepsize.settings import schedule_from_json
 
 _CONFIG_KEYS = {
     "function", "start", "variables", "variant", "learning_rate", "iterations", "schedule",
 }  # fmt: skip
+_LINE_SEARCH = "line_search"
+"""A preset's line search, as a settings file stores it (``{"name": "exact"}``)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ def _preset(entry: dict) -> Preset:
     settings = {k: v for k, v in entry.items() if k in _CONFIG_KEYS}
     settings["start"] = tuple(float(v) for v in settings["start"])
     settings["schedule"] = schedule_from_json(settings.get("schedule"), "presets.json", "schedule")
+    if _LINE_SEARCH in entry:
+        settings[_LINE_SEARCH] = line_search_field(entry[_LINE_SEARCH], "presets", _LINE_SEARCH)
     return Preset(
         name=entry["name"],
         title=entry["title"],

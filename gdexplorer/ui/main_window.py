@@ -29,6 +29,7 @@ from gdexplorer.ui.help_dialogs import HelpMenu
 from gdexplorer.ui.lessons.install import install_lessons
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.stage import ShownRun, Stage, Turn
+from gdexplorer.ui.stepsize_views import install_step_size_views
 from gdexplorer.ui.threads import redraw_gate
 from gdexplorer.ui.threads.run_worker import RunController
 from gdexplorer.ui.views import stage_views as followers
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self._build_status_bar()
         self._build_menus()
+        self.step_size_views = install_step_size_views(self)  # φ(α) dock, quadratic model
         self._connect()
         self.lessons = install_lessons(self)  # the Lessons dock, under the settings
         self.layout_keeper.add_dock(self.lessons_dock)

@@ -148,3 +148,24 @@ def test_line_search_runs_use_their_own_loop_and_record_their_columns() -> None:
     assert isinstance(run, DirectionRun)
     assert run.columns[-2:] == ("alpha", "trials")
     assert math.isnan(run.first_row[-2]) and run.first_row[-1] == 0
+
+
+def test_the_zigzag_preset_turns_at_right_angles_down_the_valley() -> None:
+    from gdexplorer.core.presets import get_preset
+
+    preset = get_preset("exact-line-search-zigzag")
+    assert preset.config.line_search == EXACT
+    trajectory, outcome = run_to_end(preset.config)
+    assert outcome.reason.converged and outcome.iterations > 10
+    steps = trajectory.steps[1:]
+    dots = np.einsum("ki,ki->k", steps[1:], steps[:-1])
+    sizes = np.linalg.norm(steps[1:], axis=1) * np.linalg.norm(steps[:-1], axis=1)
+    assert np.all(np.abs(dots) < 1e-9 * sizes)
+
+
+def test_a_zero_gradient_gives_a_zero_step_not_a_failure() -> None:
+    for settings in (ARMIJO, EXACT):
+        config = RunConfig("(x - 1)^4 + y^4", (1.0, 0.0), iterations=3, tol_grad=0)
+        trajectory, outcome = run_to_end(config.replace(line_search=settings))
+        assert outcome.reason is StopReason.MAX_ITERATIONS and len(trajectory) == 4
+        assert np.all(trajectory.steps == 0)

@@ -142,3 +142,31 @@ def test_a_diverging_newton_run_is_not_blamed_on_a_rate_limit() -> None:
     facts = RunFacts(run.config, run.objective, run.variant, run.hyperparameters, tail)
     outcome = diagnose(Outcome(StopReason.DIVERGED, 4, "Diverged after 4 iterations"), facts)
     assert "2/L" not in outcome.message and "quadratic model" in outcome.message
+
+
+def test_the_newton_presets_show_one_update_and_a_handful() -> None:
+    from gdexplorer.core.presets import get_preset
+
+    trajectory, outcome = run_to_end(get_preset("newton-quadratic").config)
+    assert outcome.reason.converged and outcome.iterations == 1
+    np.testing.assert_allclose(trajectory.points[1], [0.0, 0.0], atol=1e-14)
+    trajectory, outcome = run_to_end(get_preset("newton-rosenbrock").config)
+    assert outcome.reason.converged and 3 <= outcome.iterations <= 7
+    np.testing.assert_allclose(trajectory.points[-1], [1.0, 1.0], rtol=1e-8)
+
+
+def test_the_worked_example_states_the_curvature_at_every_iterate() -> None:
+    from gdexplorer.core.explain.example import as_text, explain
+
+    config = RunConfig("x^2 + 10*y^2", (1.0, 1.0), learning_rate=0.12, iterations=3)
+    run = make_run(config)
+    text = as_text(explain(run, record(run), 2))
+    assert "eigenvalues of ∇²f(x₂): (2, 20)" in text
+    assert "κ = |λ|max / |λ|min = 10" in text
+    assert "2/L: 0.1, plain gd's largest stable lr here (lr = 0.12 is above it)" in text
+    newton = make_run(
+        config.replace(variant="newton", function="x^2 - y^2 + y^4", start=(1.0, 0.1))
+    )
+    text = as_text(explain(newton, record(newton), 0))
+    assert "not positive definite" in text and "modified: H is not positive definite" in text
+    assert "lr = 0.12 is" not in text  # the gd limit is not Newton's

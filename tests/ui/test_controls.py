@@ -171,7 +171,7 @@ def test_set_config_round_trips_every_setting(qtbot, form):
     assert form.start_fields.variables() == ("y", "x")
     assert form.config() == config
     with pytest.raises(ConfigError):
-        form.set_config(config.replace(variant="newton"))
+        form.set_config(config.replace(variant="lbfgs"))
 
 
 def test_settings_store_round_trips_and_ignores_junk(qtbot, isolated_settings):

@@ -23,7 +23,7 @@ SETTINGS = RunConfig(
 )
 HOSTILE = [
     ("variant", 7),
-    ("variant", "newton"),
+    ("variant", "lbfgs"),
     ("start", "1,2"),
     ("start", [1, [2]]),
     ("start", [1e200, 1]),

@@ -34,8 +34,8 @@ from gdexplorer.core.gradients import check_gradient_mode, make_gradient
 from gdexplorer.core.many.kernel import OUTSIDE_DOMAIN, build_kernel, build_scalar_check
 from gdexplorer.core.many.lanes import CODE, REASONS, Lanes, PathRecorder, Results, Watcher
 from gdexplorer.core.objective import Objective, build_objective
-from gdexplorer.core.stepsize.search_settings import check_lanes
 from gdexplorer.core.stepsize.schedules import Scheduler
+from gdexplorer.core.stepsize.search_settings import check_lanes
 from gdexplorer.core.stepsize.settings import ScheduleSettings
 
 __all__ = [

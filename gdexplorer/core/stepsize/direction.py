@@ -58,7 +58,11 @@ class DirectionProblem:
         self.objective = objective
         self.config = config
         self.sign = -1.0 if config.maximize else 1.0
-        self.gradient: GradientFn = make_gradient(objective, config.gradient, config.h)
+        self.gradient: GradientFn = (
+            objective.gradient_at
+            if config.gradient == "symbolic"
+            else make_gradient(objective, config.gradient, config.h)
+        )
         self.newton = config.variant == "newton"
         self.line_search = config.line_search
 
@@ -75,11 +79,13 @@ class DirectionProblem:
         return constant if constant is not None else self.sign * self.objective.hessian(point)
 
     def phi(self, point: np.ndarray, direction: np.ndarray):
-        """φ(α) = F(x + α·d) as a function of α."""
-        value = self.objective.value
+        """φ(α) = F(x + α·d) as a function of α (NaN outside f's domain; call it inside
+        ``np.errstate(all="ignore")``). Python floats: a search calls it dozens of times."""
+        value, sign = self.objective.value_at, self.sign
+        base, step = point.tolist(), direction.tolist()
 
         def along(alpha: float) -> float:
-            return self.sign * float(value(point + alpha * direction))
+            return sign * value([b + alpha * s for b, s in zip(base, step, strict=True)])
 
         return along
 
@@ -93,6 +99,17 @@ def update_from(
 ) -> DirectionUpdate:
     """The update from x_k (f and the gradient there as recorded) with base step length
     ``base_length``: Newton's lr and Armijo's first trial α (a schedule's lr_k goes here)."""
+    with np.errstate(all="ignore"):  # NaN and inf are looked at, not warned about
+        return _update(problem, point, value, gradient, base_length)
+
+
+def _update(
+    problem: DirectionProblem,
+    point: np.ndarray,
+    value: float,
+    gradient: np.ndarray,
+    base_length: float,
+) -> DirectionUpdate:
     slope_gradient = problem.sign * gradient
     newton = None
     if problem.newton:

@@ -130,10 +130,11 @@ class DirectionSteps:
         return self.reason is not None
 
     def advance(self, count: int) -> None:
-        for _ in range(count):
-            self.reason = self._one_update()
-            if self.reason is not None:
-                return
+        with np.errstate(all="ignore"):  # NaN and inf are looked at, not warned about
+            for _ in range(count):
+                self.reason = self._one_update()
+                if self.reason is not None:
+                    return
 
     def take(self) -> np.ndarray:
         if not self.pending:
@@ -150,10 +151,9 @@ class DirectionSteps:
         if update.failure is not None:
             self.failure = update.failure
             return StopReason.UNDEFINED if update.undefined else StopReason.LINE_SEARCH_FAILED
-        with np.errstate(all="ignore"):
-            point = self.point + update.step
-            value = float(self.run.objective.value(point))
-            gradient = np.asarray(self.run.problem.gradient(point), dtype=float)
+        point = self.point + update.step
+        value = self.run.objective.value_at(point)
+        gradient = np.asarray(self.run.problem.gradient(point), dtype=float)
         stop = self._check_next(point, value, gradient, update.step)
         if stop is not None:
             return stop

@@ -143,9 +143,11 @@ def exact_bracketing(phi: Phi, value0: float, slope: float, alpha0: float) -> Se
         trials.append(Trial(alpha, value))
         return _finite_or_inf(value)
 
+    if slope == 0:  # d = 0 (a zero gradient with the gradient rule off): nothing to search
+        return SearchResult(0.0, value0, (Trial(0.0, value0, True),))
     if not slope < 0:
         failure = f"the exact line search failed: d is not a descent direction (∇fᵀd = {slope:.3g})"
-        return SearchResult(math.nan, math.nan, (), failure if slope > 0 else None)
+        return SearchResult(math.nan, math.nan, (), failure)
     bracket, failure = _bracket(probe, value0, alpha0)
     if bracket is None:
         return SearchResult(math.nan, math.nan, tuple(trials), failure)

@@ -106,14 +106,11 @@ def _curvature_section(run: DescentRun, point: np.ndarray, index: int):
     if limit is None:
         lines.append(("2/L", "none: no direction curves upward here (L ≤ 0)"))
     else:
-        side = "above" if run.config.learning_rate > limit else "below"
-        lines.append(
-            (
-                "2/L",
-                f"{format_number(limit)}, gd's largest stable lr here "
-                f"(lr = {run.config.learning_rate:g} is {side} it)",
-            )
-        )
+        text = f"{format_number(limit)}, plain gd's largest stable lr here"
+        if run.config.variant == "gd" and run.config.line_search is None:
+            side = "above" if run.config.learning_rate > limit else "below"
+            text += f" (lr = {run.config.learning_rate:g} is {side} it)"
+        lines.append(("2/L", text))
     if not curvature.positive_definite:
         lines.append(("", "not positive definite: f curves down (or is flat) along some direction"))
     return ("Curvature at x" + sub, tuple(lines))

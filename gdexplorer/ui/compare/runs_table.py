@@ -124,7 +124,8 @@ def cell_text(run: RunRecord, column: str) -> str:
     if column == "Run":
         return run.name
     if column == "Variant":
-        return get_variant(config.variant).title
+        search = f", {config.line_search.name} line search" if config.line_search else ""
+        return get_variant(config.variant).title + search
     if column == "Learning rate":
         return short_rate(config.learning_rate, config.schedule)
     if column == "Hyperparameters":

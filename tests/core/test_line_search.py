@@ -169,3 +169,14 @@ def test_a_zero_gradient_gives_a_zero_step_not_a_failure() -> None:
         trajectory, outcome = run_to_end(config.replace(line_search=settings))
         assert outcome.reason is StopReason.MAX_ITERATIONS and len(trajectory) == 4
         assert np.all(trajectory.steps == 0)
+
+
+def test_with_several_minima_along_the_ray_the_search_takes_a_local_minimum_of_phi() -> None:
+    """x⁴ − 3x² + x from x = 2 along Newton's direction: minima of φ at x ≈ 1.13 and −1.30;
+    the bracket grown from the model's minimizer (x = 1.5) steps over the nearer one."""
+    config = RunConfig("x^4 - 3x^2 + x", (2.0,), variant="newton", learning_rate=1.0,
+                       line_search=EXACT, iterations=1)  # fmt: skip
+    trajectory, _ = run_to_end(config)
+    landed = trajectory.points[1, 0]
+    assert landed == pytest.approx(-1.3008395656679863, abs=1e-7)
+    assert abs(4 * landed**3 - 6 * landed + 1) < 1e-6  # φ′(α) = f′(x)·d = 0 there

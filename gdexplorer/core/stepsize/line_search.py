@@ -10,10 +10,13 @@ the window can draw them and the inspector list them.
   (Nocedal & Wright, Numerical Optimization, 2nd ed., algorithm 3.1).
 * :func:`exact_quadratic` is the closed form on a function with a constant Hessian H:
   φ(α) = φ(0) + α·φ′(0) + α²·dᵀHd/2 is minimized at α = −φ′(0) / dᵀHd.
-* :func:`exact_bracketing` minimizes φ when the Hessian varies: it brackets the first minimum
-  along the ray (expanding or shrinking the bracket by the golden ratio from α₀), then narrows
-  it with Brent's method (parabolic steps guarded by golden sections; Brent, Algorithms for
-  Minimization without Derivatives, 1973, ch. 5) to a relative precision of √ε.
+* :func:`exact_bracketing` minimizes φ when the Hessian varies: it brackets a minimum along
+  the ray (growing the bracket by the golden ratio from α₀ while φ falls, or halving it until
+  φ falls below φ(0)), then narrows it with Brent's method (parabolic steps guarded by golden
+  sections; Brent, Algorithms for Minimization without Derivatives, 1973, ch. 5) to a relative
+  precision of √ε. It is a local minimum of φ: where φ has several along the ray, a growing
+  bracket can step over the nearest one (on x⁴ − 3x² + x from x = 2 it lands in the farther,
+  deeper valley), and the φ(α) view shows which one it took.
 
 A NaN value of φ (x + αd outside f's domain) counts as +∞: such a trial is never accepted.
 """
@@ -135,7 +138,7 @@ def exact_quadratic(phi: Phi, slope: float, curvature: float) -> SearchResult:
 
 
 def exact_bracketing(phi: Phi, value0: float, slope: float, alpha0: float) -> SearchResult:
-    """The first minimizer of φ along the ray: a bracket from ``alpha0``, then Brent's method."""
+    """A local minimizer of φ along the ray: a bracket from ``alpha0``, then Brent's method."""
     trials: list[Trial] = []
 
     def probe(alpha: float) -> float:

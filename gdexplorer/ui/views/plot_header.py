@@ -38,7 +38,11 @@ class PlotHeader(QWidget):
         self.vertical = QComboBox()
         self.horizontal.setToolTip("The variable along the horizontal axis of the slice")
         self.vertical.setToolTip("The variable along the vertical axis of the slice")
-        self._axis_labels = (QLabel("horizontal:"), QLabel("vertical:"))
+        # Arrows, not words: with a slice's two axis choices, words would push the header (and
+        # the window) past 1024 px; each arrow's tooltip says which axis it is.
+        self._axis_labels = (QLabel("→"), QLabel("↑"))
+        self._axis_labels[0].setToolTip(self.horizontal.toolTip())
+        self._axis_labels[1].setToolTip(self.vertical.toolTip())
         self.slice_label = QLabel()
         self.slice_label.setToolTip(
             "With more than two variables the plot is a slice: the other variables are held "

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gdexplorer.cli import main, window_size
+from gdexplorer.cli import main
+from gdexplorer.cli_window import window_size
 
 
 def test_a_run_on_sinx_notes_how_it_was_read_and_still_runs(capsys) -> None:

@@ -10,8 +10,9 @@ import sys
 import pytest
 from PySide6.QtGui import QImage
 
-from gdexplorer.cli import build_parser, split_file_argument, window_inputs
+from gdexplorer.cli import build_parser, split_file_argument
 from gdexplorer.cli import main as cli_main
+from gdexplorer.cli_window import window_inputs
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import run_to_end
 from gdexplorer.core.errors import ExportError

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, BinaryIO
 import numpy as np
 
 from gdexplorer.core.config import RunConfig
+from gdexplorer.core.data.batches import BatchSchedule
 from gdexplorer.core.data.datasets import load_dataset
-from gdexplorer.core.data.engine import BatchSchedule
 from gdexplorer.core.errors import ExportError
 from gdexplorer.core.files.csv_table import first_line, read_table, write_table
 from gdexplorer.core.files.safe_write import paired_targets, text_writer, write_files

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gdexplorer.core.curvature import RATE_LIMITS, constant_curvature, largest_curvature
+from gdexplorer.core.rate_cause import rate_cause
 
 if TYPE_CHECKING:
     from gdexplorer.core.config import RunConfig
@@ -41,11 +41,6 @@ GROWTH_FACTOR = 10.0
 
 STOCHASTIC_GROWTH_FACTOR = 1e3
 """Mini-batch steps are noisy: only a far larger growth counts."""
-
-NEWTON_CAUSE = (
-    "Newton's step jumps to the minimum of the local quadratic model, far off where f is not "
-    "close to quadratic: a line search (armijo) only accepts steps that lower f"
-)
 
 GRADIENT_NAMES = {"central": "central-difference", "forward": "forward-difference"}
 
@@ -225,7 +220,9 @@ def _check_convergence(outcome: Outcome, facts: RunFacts) -> Outcome:
     growth = steps_growth(facts.tail)
     if lost is not None and growth is not None:  # the root cause: the run was diverging
         text = f"Diverging {done}: {_growth_words(facts.tail, growth, facts.noun)}"
-        text += f"{_cause(facts, facts.tail)}; then the {name} gradient lost all precision {lost}"
+        text += (
+            f"{rate_cause(facts, facts.tail)}; then the {name} gradient lost all precision {lost}"
+        )
         return Outcome(StopReason.DIVERGED, outcome.iterations, text, outcome.reason)
     if lost is not None:
         text = f"Not converged {done}: the {name} gradient lost all precision {lost}"
@@ -308,7 +305,7 @@ def _explain_overflow(outcome: Outcome, facts: RunFacts) -> Outcome:
     growth = steps_growth(tail, facts.stochastic)
     if growth is not None:
         text += f"; {_growth_words(tail, growth, facts.noun)}"
-    return Outcome(outcome.reason, outcome.iterations, text + _cause(facts, tail))
+    return Outcome(outcome.reason, outcome.iterations, text + rate_cause(facts, tail))
 
 
 def steps_growth(tail: RunTail, stochastic: bool = False) -> float | None:
@@ -354,60 +351,10 @@ def _diverging(outcome: Outcome, facts: RunFacts, growth: float) -> Outcome:
     value = tail.rows[-1, tail.dimension]
     subject = "the loss" if facts.config.data else "f"
     # The cause first: it is what a student acts on, and a narrow status bar keeps the start.
-    cause = _cause(facts, tail).removeprefix("; ")
+    cause = rate_cause(facts, tail).removeprefix("; ")
     text = (
         f"Diverging after {outcome.iterations:,} {facts.noun} ({subject} ≈ {value:.3g}): "
         + (f"{cause}; " if cause else "")
         + _growth_words(tail, growth, facts.noun)
     )
     return Outcome(StopReason.DIVERGED, outcome.iterations, text, outcome.reason)
-
-
-# -- the learning rate against the curvature -------------------------------------------------
-
-
-def _rate_in_use(facts: RunFacts, tail: RunTail) -> tuple[float, str]:
-    """The rate to weigh against the limit, and its name: the setting, or with a schedule the
-    largest rate of the last rows (column ``lr``, after the optimizer state)."""
-    schedule, d = facts.config.schedule, tail.dimension
-    column = 3 * d + 1 + d * len(facts.variant.state_slots)
-    if schedule is None or schedule.name == "constant" or tail.rows.shape[1] <= column:
-        return facts.config.learning_rate, "lr"
-    return float(np.nanmax(tail.rows[:, column])), "the scheduled lr"
-
-
-def _cause(facts: RunFacts, tail: RunTail) -> str:
-    """A clause naming the stability limit lr exceeds, or what is true for the variant."""
-    (lr, name), variant = _rate_in_use(facts, tail), facts.variant
-    if facts.config.line_search is not None:
-        return ""  # the search chooses each step's length: no limit on lr applies
-    if not variant.coordinatewise:
-        return "; " + NEWTON_CAUSE
-    if variant.name not in RATE_LIMITS:
-        return (
-            f"; {variant.title} divides each step by a running size of the gradient (steps of "
-            f"about lr), so no 2/L limit applies: a smaller lr than {lr:g} shortens the steps"
-        )
-    label, numerator = RATE_LIMITS[variant.name]
-    mu = facts.hyperparameters.get("momentum", 0.0)
-    factor = numerator(mu)
-    about = f"μ = {mu:g}, " if variant.name != "gd" else ""
-    constant = constant_curvature(facts.objective, facts.config.maximize)
-    if constant is not None:
-        if constant > 0 and lr > factor / constant:
-            return (
-                f"; {name} = {lr:g} is above {label} = {factor / constant:.3g} "
-                f"({about}L = {constant:.3g}, the largest curvature)"
-            )
-        return ""
-    places = [("at the start", tail.start_point), ("where the growth began", tail.best_point)]
-    for where, point in places:
-        curvature = largest_curvature(facts.objective, point, facts.config.maximize)
-        if curvature is not None and curvature > 0 and lr > factor / curvature:
-            if where != "at the start":
-                where += f" (iteration {tail.best_index:,})"
-            return (
-                f"; {name} = {lr:g} is above {label} = {factor / curvature:.3g} {where} "
-                f"({about}L = {curvature:.3g}, the largest curvature there)"
-            )
-    return ""

@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
 from gdexplorer.core.film_frames import every_kth_row, frame_rows, measured_path
+from gdexplorer.core.path_thinning import PathLength
 from gdexplorer.core.trajectory import Trajectory, row_columns
 from gdexplorer.ui import style
 from gdexplorer.ui.stage import ShownRun, StageView
@@ -143,6 +144,13 @@ def subject_image(subject: FilmSubject, size: tuple[int, int]) -> np.ndarray:
     return _as_array(_fitted(canvas, size, background))
 
 
+def natural_size(subject: FilmSubject) -> tuple[int, int]:
+    """The subject's size as composed before fitting (widgets side by side, rows stacked)."""
+    rows = [[widget.size() for widget in row] for row in subject.rows]
+    width = max(sum(size.width() for size in row) for row in rows)
+    return width, sum(max(size.height() for size in row) for row in rows)
+
+
 def exact_colours(race_entries: Sequence[RaceEntry] = ()) -> list[tuple[int, int, int]]:
     """The RGB colours the film's palette must keep: the path's, the markers', each run's."""
     names = [*EXACT_COLOURS, *(entry.colour for entry in race_entries)]
@@ -153,7 +161,7 @@ def exact_colours(race_entries: Sequence[RaceEntry] = ()) -> list[tuple[int, int
 class Film:
     """The rows a film shows and how to show one; :meth:`restore` puts the views back."""
 
-    def __init__(self, count: int, lengths: list) -> None:
+    def __init__(self, count: int, lengths: list[PathLength]) -> None:
         self.count = count
         self._lengths = lengths
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
 from gdexplorer.core.film_frames import every_kth_row, frame_rows, measured_path
+from gdexplorer.core.path_thinning import PathLength
 from gdexplorer.core.trajectory import Trajectory, row_columns
 from gdexplorer.ui import style
 from gdexplorer.ui.stage import ShownRun, StageView
@@ -143,6 +144,13 @@ def subject_image(subject: FilmSubject, size: tuple[int, int]) -> np.ndarray:
     return _as_array(_fitted(canvas, size, background))
 
 
+def natural_size(subject: FilmSubject) -> tuple[int, int]:
+    """The subject's size as composed before fitting (widgets side by side, rows stacked)."""
+    rows = [[widget.size() for widget in row] for row in subject.rows]
+    width = max(sum(size.width() for size in row) for row in rows)
+    return width, sum(max(size.height() for size in row) for row in rows)
+
+
 def exact_colours(race_entries: Sequence[RaceEntry] = ()) -> list[tuple[int, int, int]]:
     """The RGB colours the film's palette must keep: the path's, the markers', each run's."""
     names = [*EXACT_COLOURS, *(entry.colour for entry in race_entries)]
@@ -153,7 +161,7 @@ def exact_colours(race_entries: Sequence[RaceEntry] = ()) -> list[tuple[int, int
 class Film:
     """The rows a film shows and how to show one; :meth:`restore` puts the views back."""
 
-    def __init__(self, count: int, lengths: list) -> None:
+    def __init__(self, count: int, lengths: list[PathLength]) -> None:
         self.count = count
         self._lengths = lengths
 
@@ -177,15 +185,14 @@ class RunFilm(Film):
         full = shown.trajectory
         super().__init__(len(full), [measured_path(_plane(full))])
         self._shown, self._views, self._index = shown, list(views), index
-        self._growing: Trajectory | None = None
+        self._growing: _FirstRows | None = None
 
     def show(self, row: int) -> None:
         if self._growing is None or row + 1 < len(self._growing):
             self._begin()  # the first frame, or back to an earlier one: a fresh path
         assert self._growing is not None
         before = len(self._growing)
-        if row + 1 > before:
-            self._growing.append(self._shown.trajectory.rows[before : row + 1])
+        self._growing.grow_to(max(row + 1, before))
         for view in self._views:
             view.rows_added(before, len(self._growing), True)
             view.show_iteration(row)
@@ -201,11 +208,9 @@ class RunFilm(Film):
                 view.show_iteration(self._index)
 
     def _begin(self) -> None:
-        """Show the views an empty copy of the run that :meth:`show` fills row by row."""
+        """Show the views the run with no rows yet; :meth:`show` lets them in row by row."""
         full = self._shown.trajectory
-        base = row_columns(full.variables, full.state_slots)
-        self._growing = Trajectory(full.variables, full.state_slots, full.columns[len(base) :],
-                                   capacity=len(full))  # fmt: skip
+        self._growing = _FirstRows(full)
         growing = ShownRun(self._shown.run, self._growing, planned=full.iterations)
         for view in self._views:
             view.show_run(growing)
@@ -237,6 +242,20 @@ class RaceFilm(Film):
     def restore(self) -> None:
         self._race.show_runs(self._entries, self._selected)
         self._race.show_iteration(max(self._index, 0))
+
+
+class _FirstRows(Trajectory):
+    """The first rows of a trajectory, without a copy of its table (a million-row run is not
+    doubled in memory by filming it): :meth:`grow_to` lets in more of them."""
+
+    def __init__(self, full: Trajectory) -> None:
+        base = row_columns(full.variables, full.state_slots)
+        super().__init__(full.variables, full.state_slots, full.columns[len(base) :], capacity=0)
+        self.adopt(full.rows)  # a view of the full table
+        self._length = 0
+
+    def grow_to(self, count: int) -> None:
+        self._length = min(count, len(self._buffer))
 
 
 def _first_rows(trajectory: Trajectory, count: int) -> Trajectory:

@@ -23,6 +23,7 @@ from gdexplorer.core.files.kinds import FileKind, KnownFile
 from gdexplorer.ui.animation_export import recorder_for, subject_named
 from gdexplorer.ui.app import SETTLE_MS, create_application, open_in_window
 from gdexplorer.ui.error_guard import install_error_guard
+from gdexplorer.ui.film import natural_size
 from gdexplorer.ui.film_recorder import FilmRecorder
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
 from gdexplorer.ui.settings_store import SettingsStore
@@ -135,9 +136,8 @@ class _Director(QObject):
         self._window.playback.hide()  # not filmed, and its controls keep the window wide
         for _ in range(2):  # the layout settles after the first resize
             self._app.processEvents()
-            plot = self._window.plot.size()
-            grown = self._window.size() + QSize(width - plot.width(), height - plot.height())
-            self._window.resize(grown)
+            now_width, now_height = natural_size(subject)
+            self._window.resize(self._window.size() + QSize(width - now_width, height - now_height))
 
     @Slot()
     def _on_settled(self) -> None:

@@ -1,12 +1,13 @@
 """Recording a film: frames grabbed in the GUI thread, encoded on a worker thread.
 
 Widgets can only be painted in the GUI thread, so each frame is put on screen and grabbed
-there, one per turn of the event loop (timers, input and the progress bar's repaint go in
-between: the window stays responsive). Each frame goes into a small bounded queue; a
-:class:`~gdexplorer.ui.threads.job_worker.JobRunner` job (the threading rules of
-:mod:`gdexplorer.ui.threads`) takes them out and streams them into the encoder
-(:func:`gdexplorer.core.files.animation.write_animation`). When the queue is full the GUI waits
-for the encoder instead of piling frames up: memory stays at a few frames whatever the length.
+there, a few per turn of the event loop (at most ~30 ms of them: timers, input and the
+progress bar's repaint go in between, and the window stays responsive). Each frame goes into
+a small bounded queue; a :class:`~gdexplorer.ui.threads.job_worker.JobRunner` job (the
+threading rules of :mod:`gdexplorer.ui.threads`) takes them out and streams them into the
+encoder (:func:`gdexplorer.core.files.animation.write_animation`). When the queue is full the
+GUI waits for the encoder instead of piling frames up: memory stays at a few frames whatever
+the length.
 
 Cancelling sets the job's flag; the encoder raises :class:`AnimationCancelled`, the temporary
 file is removed and an old file at the target stays as it was.
@@ -26,9 +27,13 @@ from gdexplorer.core.files.animation import AnimationCancelled, AnimationRequest
 from gdexplorer.ui.film import Film, FilmSubject, subject_image
 from gdexplorer.ui.threads.job_worker import JobRunner, Progress
 
-QUEUE_FRAMES = 4
+QUEUE_FRAMES = 8
 """Frames grabbed ahead of the encoder at most (800x600: 1.4 MB each)."""
-WAIT_MS = 5
+WAIT_MS = 2
+TURN_SECONDS = 0.03
+"""Frames are grabbed for this long at a time, then the event loop runs (input, the progress
+bar): the window's own repaint of the changed views comes once per turn, not once per frame
+(it doubled the painting)."""
 """How soon the GUI looks again when the encoder is behind."""
 PROGRESS_SECONDS = 1 / 30
 """The encoder reports at most ~30 times a second (the threading rules)."""
@@ -121,19 +126,22 @@ class FilmRecorder(QObject):
 
     @Slot()
     def _on_frame_due(self) -> None:
+        """Grab frames for up to :data:`TURN_SECONDS`, then let the event loop run."""
         if not self._filming:
             return
-        if self._queue.full():
-            self._timer.start(WAIT_MS)
-            return
-        self._show(self._next)
-        self._queue.put(subject_image(self._subject, self._request.size))
-        self._next += 1
-        if self._next < len(self._rows):
-            self._timer.start(0)
-            return
-        self._queue.put(_END)
-        self._stop_filming()
+        turn_ends = time.monotonic() + TURN_SECONDS
+        while not self._queue.full():
+            self._show(self._next)
+            self._queue.put(subject_image(self._subject, self._request.size))
+            self._next += 1
+            if self._next == len(self._rows):
+                self._queue.put(_END)
+                self._stop_filming()
+                return
+            if time.monotonic() > turn_ends:
+                self._timer.start(0)
+                return
+        self._timer.start(WAIT_MS)  # the encoder is behind: let it catch up
 
     @Slot(object)
     def _on_succeeded(self, path: object) -> None:

@@ -123,7 +123,7 @@ def test_a_cancelled_film_writes_nothing_and_keeps_the_old_file(qtbot, window, t
     run_and_wait(qtbot, window)
     target = tmp_path / "old.gif"
     target.write_bytes(b"the old film")
-    recorder = recorder_for(window, "plot", 200, None, animation_request(target, SIZE, 10.0))
+    recorder = recorder_for(window, "plot", 2000, None, animation_request(target, SIZE, 10.0))
     with qtbot.waitSignal(recorder.cancelled, timeout=30_000):
         recorder.start()
         qtbot.waitUntil(lambda: recorder._next >= 5)  # noqa: SLF001 - mid-film
@@ -190,7 +190,7 @@ def test_closing_the_window_mid_film_stops_the_encoder(qtbot, window, tmp_path):
     run_and_wait(qtbot, window)
     dialog = window.animation.open_dialog()
     dialog.path_field.setText(str(tmp_path / "film.gif"))
-    dialog.frames_box.setValue(500)
+    dialog.frames_box.setValue(2000)
     dialog.save_button.click()
     qtbot.waitUntil(lambda: dialog.progress.value() > 0 or dialog.recorder._next > 3)  # noqa: SLF001
     window.close()

@@ -90,7 +90,31 @@ def window_subjects(window: MainWindow) -> list[FilmSubject]:
                                     [[window.plot], [window.data_panel]], with_data))  # fmt: skip
     everything: list[StageView] = [plot, convergence, inspector, data, PlaybackFollower(window)]
     subjects.append(FilmSubject("window", "The whole window", [[window]], everything))
-    return subjects
+    return subjects + surface_subjects(window)
+
+
+def surface_subjects(window: MainWindow) -> list[FilmSubject]:
+    """The 3-D view, still and with its camera turning once around, when it is on screen
+    (it has a GL context only then: a hidden or missing view offers nothing)."""
+    surface, scene = window.surface, window.surface.scene
+    if scene is None or not scene.isVisible():
+        return []
+
+    def framebuffer(widget: QWidget) -> QImage:
+        return scene.grabFramebuffer()
+
+    start = float(scene.opts["azimuth"])
+
+    def turn(progress: float) -> None:
+        scene.opts["azimuth"] = start + 360.0 * progress  # back where it began at the end
+        scene.update()
+
+    views: list[StageView] = [surface]
+    return [
+        FilmSubject("3d", "The 3-D view", [[scene]], views, grab=framebuffer),
+        FilmSubject("3d-turning", "The 3-D view, the camera turning", [[scene]], views,
+                    on_frame=turn, grab=framebuffer),
+    ]  # fmt: skip
 
 
 class PlaybackFollower:

@@ -197,3 +197,41 @@ def test_a_slice_of_three_variables_moves_with_the_iterate(qtbot, gl_window):
     assert not np.allclose(surface.mesh.heights, at_start, atol=1e-3)
     image = pixels(gl_window)
     assert near(image, style.CURRENT, 30).sum() > 20
+
+
+def test_the_3d_view_can_be_filmed_still_and_turning(qtbot, gl_window, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from gdexplorer.core.files.animation import animation_request
+    from gdexplorer.ui.animation_export import recorder_for
+    from gdexplorer.ui.film import window_subjects
+
+    show(qtbot, gl_window, BOWL)
+    keys = [subject.key for subject in window_subjects(gl_window)]
+    assert "3d" in keys and "3d-turning" in keys
+    azimuth = gl_window.surface.scene.opts["azimuth"]
+    films = {}
+    for key in ("3d", "3d-turning"):
+        target = tmp_path / f"{key}.gif"
+        request = animation_request(target, (240, 180), 10.0)
+        recorder = recorder_for(gl_window, key, 8, None, request)
+        with qtbot.waitSignal(recorder.finished, timeout=60_000):
+            recorder.start()
+        qtbot.waitUntil(lambda recorder=recorder: not recorder.is_busy())
+        image = Image.open(io.BytesIO(target.read_bytes()))
+        frames = []
+        for k in range(image.n_frames):
+            image.seek(k)
+            frames.append(np.asarray(image.convert("RGB")).astype(int))
+        films[key] = frames
+        assert frames[0].shape == (180, 240, 3)
+        assert np.any(np.abs(frames[0] - frames[-1]).max(axis=2) > 60)  # the path grew
+    still, turning = films["3d"], films["3d-turning"]
+    assert len(turning) >= len(still) - 1
+    # the camera turned: halfway, the turning film differs far more than the still one did
+    middle = len(still) // 2
+    moved = np.mean(np.abs(turning[middle] - still[middle]).max(axis=2) > 60)
+    assert moved > 0.1
+    assert gl_window.surface.scene.opts["azimuth"] % 360 == pytest.approx(azimuth % 360)

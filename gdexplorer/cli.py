@@ -145,6 +145,8 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         raise GdxError("give --function TEXT (or --preset NAME)")
     if "start" not in given:
         raise GdxError("give --start A[,B,...] with one number per variable")
+    if given.get("variant") == "newton" and "learning_rate" not in given:
+        given["learning_rate"] = 1.0  # pure Newton: the step to the local model's minimum
     return RunConfig(**given)
 
 

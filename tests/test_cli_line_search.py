@@ -43,7 +43,14 @@ def test_armijo_options_reach_the_settings_and_rerun_the_same(tmp_path, capsys) 
 def test_newton_solves_the_quadratic_in_one_update(capsys) -> None:
     assert main(["run", *QUADRATIC, "--variant", "newton", "--lr", "1"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Converged: |∇f| < 1e-06 after 1 iterations. Newton's method")
+    assert out.startswith("Converged: |∇f| < 1e-06 after 1 iteration. Newton's method")
+
+
+def test_newton_without_a_rate_is_pure_newton(capsys) -> None:
+    """--variant newton without --lr takes lr = 1 (the issue's one-update claim holds as typed)."""
+    assert main(["run", *QUADRATIC, "--variant", "newton"]) == 0
+    out = capsys.readouterr().out
+    assert "after 1 iteration." in out and "learning rate 1 " in out
 
 
 @pytest.mark.parametrize(

@@ -160,7 +160,7 @@ DATA_WORDS = StopWords(
 def stop_sentence(reason: StopReason, done: int, config: RunConfig, words: StopWords) -> str | None:
     """The sentence a student reads for every reason but the iteration limit (None: each kind
     of run says how far it got in its own terms)."""
-    after = f"after {done:,} {words.noun}"
+    after = f"after {done:,} {words.noun.removesuffix('s') if done == 1 else words.noun}"
     if reason is StopReason.CANCELLED:
         return f"Stopped by you {after}"
     if reason is StopReason.GRADIENT_SMALL:

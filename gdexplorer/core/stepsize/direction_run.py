@@ -94,7 +94,7 @@ class DirectionRun(Run):
         )  # fmt: skip
 
     def _describe(self, reason: StopReason, done: int, failure: str | None) -> Outcome:
-        after = f"after {done:,} iterations"
+        after = f"after {done:,} iteration{'' if done == 1 else 's'}"
         if reason is StopReason.LINE_SEARCH_FAILED:
             return Outcome(reason, done, f"Stopped {after}: {failure}")
         if reason is StopReason.UNDEFINED and failure:

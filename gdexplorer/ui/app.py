@@ -18,18 +18,17 @@ from PySide6.QtWidgets import QApplication
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
-from gdexplorer.core.files.kinds import FileKind, KnownFile
+from gdexplorer.core.files.kinds import KnownFile
 from gdexplorer.core.files.safe_write import png_target
-from gdexplorer.ui.compare.dock import RUNS_TAB
 from gdexplorer.ui.error_guard import install_error_guard
-from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
+from gdexplorer.ui.main_window import MainWindow
+from gdexplorer.ui.one_shot import EXIT_USAGE, AfterTheRun, exec_and_shut_down, open_in_window
 from gdexplorer.ui.settings_store import APPLICATION, ORGANIZATION, SettingsStore
 from gdexplorer.ui.threads.garbage import MainThreadCollector
 from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, save_widget_png
 from gdexplorer.ui.views.view_switch import ViewMode
 from gdexplorer.ui.window_layout import fit_within
 
-EXIT_USAGE = 2
 GIL_SWITCH_SECONDS = 0.0005
 """While a run computes on the worker thread, every return of the GUI thread into Python waits
 for the worker to hand over the GIL; CPython's default (5 ms per hand-over) makes one repaint of
@@ -128,25 +127,6 @@ def create_application() -> QApplication:
     return app
 
 
-def open_in_window(window: MainWindow, known: KnownFile) -> bool:
-    """Show a trajectory CSV or a runs file in ``window`` with the window's own readers.
-
-    False when it could not be shown; the window's status bar says why.
-    """
-    if known.kind is FileKind.RUNS:
-        if not window.compare.runs.import_runs(str(known.path)):
-            return False
-        window.compare.setCurrentIndex(RUNS_TAB)
-        window.compare_dock.show()
-        window.compare_dock.raise_()
-        return True
-    if known.kind is FileKind.TRAJECTORY:
-        # shown when its playback has rows: the window refuses a CSV whose function is unknown
-        return window.files.open_trajectory(str(known.path)) and window.playback.count() > 0
-    window.show_status(f"{known.path} is a settings file: open it with File > Open settings")
-    return False
-
-
 class _Opener(QObject):
     """Loads the initial settings, then the file given on the command line, once the event
     loop runs (so the window appears first)."""
@@ -168,23 +148,13 @@ class _Opener(QObject):
             self._window.lessons.open_lesson(*self.lesson)
 
 
-class _ScreenshotTaker(QObject):
+class _ScreenshotTaker(AfterTheRun):
     """Waits for the run to end (or the file to show), lets the views settle, saves the
     window and quits."""
 
     def __init__(self, app: QApplication, window: MainWindow, path: Path) -> None:
-        super().__init__(window)
-        self._app = app
-        self._window = window
+        super().__init__(app, window)
         self._path = path
-        self.exit_code = 0
-        window.controller.run_finished.connect(self._on_run_ended)
-        window.controller.run_failed.connect(self._on_run_ended)
-        window.controller.run_rejected.connect(self._on_rejected)
-
-    @Slot(object)
-    def _on_run_ended(self, _result: object) -> None:
-        self.settle_on_last()
 
     @Slot()
     def settle_on_last(self) -> None:
@@ -192,19 +162,9 @@ class _ScreenshotTaker(QObject):
         self._window.playback.go_last()
         QTimer.singleShot(SETTLE_MS, self._on_settled)
 
-    @Slot(str)
-    def _on_rejected(self, message: str) -> None:
-        self.fail(message)
-
     def fail(self, message: str) -> None:
-        print(f"gdexplorer: {' '.join(message.split())}", file=sys.stderr)
         self._window.close()
-        self._app.exit(EXIT_USAGE)
-
-    @Slot()
-    def fail_with_status(self) -> None:
-        """The window could not show the file; its status bar says why."""
-        self.fail(self._window.status_label.text())
+        super().fail(message)
 
     @Slot()
     def _on_settled(self) -> None:
@@ -230,22 +190,8 @@ def _take_screenshot(
 ) -> int:
     previous = qInstallMessageHandler(drop_offscreen_chatter)
     window.show()  # first, as a student's window: docks shown by the settings are laid out
-    if config is not None:
-        window.form.set_config(config)
-    elif known is None or known.kind is FileKind.TRAJECTORY:
-        window.form.select_preset(DEFAULT_PRESET)  # not the last session: reproducible
     taker = _ScreenshotTaker(app, window, path)
-    if known is None:
-        QTimer.singleShot(0, window.form.request_run)
-    elif open_in_window(window, known):
-        QTimer.singleShot(0, taker.settle_on_last)
-    else:
-        QTimer.singleShot(0, taker.fail_with_status)  # in the event loop, as a success ends
-    try:
-        status = app.exec()
-    finally:
-        qInstallMessageHandler(previous)
-    window.controller.shutdown()
-    window.compare.shutdown()
+    taker.start(config, known)
+    status = exec_and_shut_down(app, window, previous)
     del taker
     return status

@@ -12,24 +12,23 @@ import sys
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QObject, QSize, QTimer, Slot, qInstallMessageHandler
+from PySide6.QtCore import QSize, QTimer, Slot, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDockWidget
 
 from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import make_run
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.files.animation import AnimationRequest
-from gdexplorer.core.files.kinds import FileKind, KnownFile
+from gdexplorer.core.files.kinds import KnownFile
 from gdexplorer.ui.animation_export import recorder_for, subject_named
-from gdexplorer.ui.app import SETTLE_MS, create_application, open_in_window
+from gdexplorer.ui.app import SETTLE_MS, create_application
 from gdexplorer.ui.error_guard import install_error_guard
 from gdexplorer.ui.film import natural_size
 from gdexplorer.ui.film_recorder import FilmRecorder
-from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
+from gdexplorer.ui.main_window import MainWindow
+from gdexplorer.ui.one_shot import EXIT_USAGE, AfterTheRun
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.views.plot_export import drop_offscreen_chatter
-
-EXIT_USAGE = 2
 
 
 def film_in_window(
@@ -61,56 +60,26 @@ def film_in_window(
 
 
 def _film(app, window: MainWindow, config, known: KnownFile | None, director: _Director) -> int:
-    if config is not None:
-        window.form.set_config(config)
-    elif known is None or known.kind is FileKind.TRAJECTORY:
-        window.form.select_preset(DEFAULT_PRESET)  # not the last session: reproducible
     window.show()
-    if known is None:
-        QTimer.singleShot(0, window.form.request_run)
-    elif open_in_window(window, known):
-        QTimer.singleShot(0, director.settle_on_last)
-    else:
-        QTimer.singleShot(0, director.fail_with_status)
+    director.start(config, known)
     status = app.exec()
     director.shutdown()
     return status
 
 
-class _Director(QObject):
+class _Director(AfterTheRun):
     """Waits for the run (or the file), fits the window to the frame size, films, quits."""
 
     def __init__(self, app: QApplication, window: MainWindow, request, frames, subject) -> None:
-        super().__init__(window)
-        self._app, self._window = app, window
+        super().__init__(app, window)
         self._request, self._frames, self._subject = request, frames, subject
         self._recorder: FilmRecorder | None = None
-        window.controller.run_finished.connect(self._on_run_ended)
-        window.controller.run_failed.connect(self._on_run_ended)
-        window.controller.run_rejected.connect(self._on_rejected)
-
-    @Slot(object)
-    def _on_run_ended(self, _result: object) -> None:
-        self.settle_on_last()
 
     @Slot()
     def settle_on_last(self) -> None:
         self._fit_window()
         self._window.playback.go_last()
         QTimer.singleShot(SETTLE_MS, self._on_settled)
-
-    @Slot(str)
-    def _on_rejected(self, message: str) -> None:
-        self.fail(message)
-
-    @Slot()
-    def fail_with_status(self) -> None:
-        self.fail(self._window.status_label.text())
-
-    @Slot(str)
-    def fail(self, message: str) -> None:
-        print(f"gdexplorer: {' '.join(message.split())}", file=sys.stderr)
-        self._app.exit(EXIT_USAGE)
 
     def shutdown(self) -> None:
         if self._recorder is not None:

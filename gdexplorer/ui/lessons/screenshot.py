@@ -17,9 +17,10 @@ from PySide6.QtWidgets import QApplication
 from gdexplorer.core.errors import GdxError
 from gdexplorer.core.files.safe_write import png_target
 from gdexplorer.core.lessons.walk import walk_lesson
-from gdexplorer.ui.app import EXIT_USAGE, SETTLE_MS, create_application
+from gdexplorer.ui.app import SETTLE_MS, create_application
 from gdexplorer.ui.error_guard import install_error_guard
 from gdexplorer.ui.main_window import DEFAULT_PRESET, MainWindow
+from gdexplorer.ui.one_shot import EXIT_USAGE, exec_and_shut_down
 from gdexplorer.ui.settings_store import SettingsStore
 from gdexplorer.ui.views.plot_export import drop_offscreen_chatter, save_widget_png
 
@@ -100,12 +101,7 @@ def lesson_screenshot(path: str, name: str, step: int, size: tuple[int, int] | N
     window.show()
     shot = _StepShot(app, window, target, name, step)
     QTimer.singleShot(0, shot.play)
-    try:
-        status = app.exec()
-    finally:
-        qInstallMessageHandler(previous)
-    window.controller.shutdown()
-    window.compare.shutdown()
+    status = exec_and_shut_down(app, window, previous)
     del shot
     shiboken6.delete(window)
     return status

@@ -44,7 +44,7 @@ def test_the_armijo_step_shows_the_phi_dock_and_answers_the_student(qtbot, windo
     coach.open_lesson("step-size", ARMIJO_STEP)
     views = window.step_size_views
     assert views.dock.isVisible()  # shown for the step, before any line search ran
-    assert views.line_search in coach.highlighter.targets
+    assert views.dock in coach.highlighter.targets
     assert window.form.optimizer.line_search in coach.highlighter.targets
     assert window.form.config().line_search.name == "exact"  # what the step before left
 

@@ -71,9 +71,9 @@ def _controls(window: MainWindow, name: str) -> Sequence[QWidget]:
         return [window.convergence if name == "convergence" else window.inspector]
     if name == "line_search_plot":  # the φ(α) dock, shown (it hides until a search runs)
         views = window.step_size_views
-        views.dock.show()
+        views.reveal_dock()
         views.dock.raise_()
-        return [views.line_search]
+        return [views.dock]  # the whole panel: its view switches pages (sentence, plot)
     tabs = {"runs": RUNS_TAB, "sweep": SWEEP_TAB, "basins": BASIN_TAB}
     if name in tabs:
         window.compare_dock.show()

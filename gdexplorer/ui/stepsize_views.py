@@ -57,13 +57,20 @@ class StepSizeViews(QObject):
 
     def show_run(self, shown: ShownRun) -> None:
         run = shown.run
-        if run is not None and run.config.line_search is not None and self.dock.isHidden():
-            if self._window.height() < ROOMY_HEIGHT:  # a small window: a tab beside the inspector
-                self._window.tabifyDockWidget(self._window.inspector_dock, self.dock)
-            self.dock.show()
-            QTimer.singleShot(0, self._share_height)  # once the dock has its first geometry
+        if run is not None and run.config.line_search is not None:
+            self.reveal_dock()
         if run is not None and run.config.variant == "newton" and not self._model_chosen:
             self.model_action.setChecked(True)
+
+    def reveal_dock(self) -> None:
+        """Show the φ(α) dock in its place (a run with a line search, a lesson pointing at it):
+        a tab beside the inspector in a small window, else under it with its share of height."""
+        if not self.dock.isHidden():
+            return
+        if self._window.height() < ROOMY_HEIGHT:  # a small window: a tab beside the inspector
+            self._window.tabifyDockWidget(self._window.inspector_dock, self.dock)
+        self.dock.show()
+        QTimer.singleShot(0, self._share_height)  # once the dock has its first geometry
 
     def rows_added(self, start: int, stop: int, streaming: bool) -> None:
         pass

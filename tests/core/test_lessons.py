@@ -22,7 +22,7 @@ from gdexplorer.core.lessons.parse import LessonError, parse_lesson
 
 SHIPPED_TOPICS = (
     "derivative", "downhill", "learning-rate", "start", "saddles", "scaling", "momentum-adam",
-    "batches", "finite-differences", "maximize",
+    "batches", "finite-differences", "maximize", "step-size",
 )  # fmt: skip
 
 GOOD = """# A small lesson

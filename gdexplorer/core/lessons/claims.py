@@ -12,7 +12,9 @@ key                holds when
 ``setting``        ``{field: test}`` on the run's settings (``{"learning_rate": [">", 0.5]}``)
 ``final``          ``{"point": [test, ...], "f": test, "grad_norm": test}`` at the last row
 ``at``             ``{"iteration": k, "point": [...], "f": ..., "grad": [...], "step": [...],
-                   SLOT: [...]}`` at row k (SLOT: an optimizer's state, e.g. ``velocity``)
+                   SLOT: [...], COLUMN: ...}`` at row k (SLOT: an optimizer's state, e.g.
+                   ``velocity``, one test per variable; COLUMN: a one-value column the run
+                   records, e.g. ``lr``, ``alpha``, ``trials``, one test)
 ``shown``          the student is looking at iteration k (the playback bar)
 ``basin_of``       the run converged within 1e-3 of this point (the basin it reached)
 ``alternates``     the steps of this variable change sign at each of the first 10 updates
@@ -48,6 +50,7 @@ BASIN_DISTANCE = 1e-3
 ALTERNATION_UPDATES = 10
 REASONS = (*(r.value for r in StopReason), "converged")
 COMPARISONS = ("<", "<=", ">", ">=")
+TEST_KINDS = (*COMPARISONS, "approx", "between")
 SETTING_NAMES = tuple(f.name for f in fields(RunConfig))
 SWEEP_FACTS = ("first_diverging", "best", "stability_limit")
 FINAL_FACTS = ("point", "f", "grad_norm")
@@ -103,7 +106,7 @@ def validate_claim(claim: Any, where: str = "expect") -> dict[str, Any]:
 def _check_test(value: Any, where: str) -> None:
     if value is None or isinstance(value, bool | str) or _is_number(value):
         return
-    if isinstance(value, list) and value and value[0] in (*COMPARISONS, "approx", "between"):
+    if isinstance(value, list) and value and value[0] in TEST_KINDS:
         size = {"approx": (2, 3), "between": (3,)}.get(value[0], (2,))
         if len(value) in size and all(_is_number(v) for v in value[1:]):
             return
@@ -153,7 +156,13 @@ def _check_at(value: Any, where: str) -> None:
         elif name != "iteration":
             if not re.fullmatch(r"[a-z_]{1,30}", str(name)):
                 raise ClaimError(f"{where}.{name} is not a column: use point, f, grad, step, ...")
-            _check_tests(test, f"{where}.{name}")
+            (_check_test if is_single_test(test) else _check_tests)(test, f"{where}.{name}")
+
+
+def is_single_test(value: Any) -> bool:
+    """Whether ``value`` is one test (for a one-value column such as ``lr``), not a list of
+    tests (one per variable): a number, text, true/false, null or ``["<", v]``-like list."""
+    return not isinstance(value, list) or bool(value and value[0] in TEST_KINDS)
 
 
 def _check_point(value: Any, where: str) -> None:

@@ -20,6 +20,7 @@ from gdexplorer.core.lessons.claims import (
     Situation,
     Verdict,
     describe_test,
+    is_single_test,
     passes,
 )
 from gdexplorer.core.optimizers import HYPERPARAMETER_NAMES, get_variant
@@ -106,14 +107,19 @@ def _row_facts(s: Situation, k: int, facts: Mapping[str, Any], where: str) -> st
     trajectory = s.trajectory
     assert trajectory is not None
     for name, test in facts.items():
-        if name == "f":
-            actual = float(trajectory.values[k])
-            if not passes(actual, test):
-                return f"f {where} is {actual:.6g}, not {describe_test(test)}"
+        if name == "f" or is_single_test(test):
+            failure = _column_fact(trajectory, name, k, test, where)
+            if failure is not None:
+                return failure
             continue
         row = _vector(trajectory, name, k)
         if row is None:
-            return f"this run records no {name}"
+            one_value = trajectory.has_column(name)
+            return (
+                f"{name} is one value: give one test"
+                if one_value
+                else f"this run records no {name}"
+            )
         if len(row) != len(test):
             return f"{name} {where} has {len(row)} coordinate(s), the claim {len(test)}"
         for i, (actual, wanted) in enumerate(zip(row, test, strict=True)):
@@ -121,6 +127,20 @@ def _row_facts(s: Situation, k: int, facts: Mapping[str, Any], where: str) -> st
                 variable = trajectory.variables[i]
                 return f"{name} {variable} {where} is {actual:.6g}, not {describe_test(wanted)}"
     return None
+
+
+def _column_fact(trajectory: Any, name: str, k: int, test: Any, where: str) -> str | None:
+    """One test on a one-value column at row k: ``f``, or a recorded extra such as the rate
+    ``lr`` the update leaving row k uses, or the ``alpha`` and ``trials`` of the line search
+    that arrived there (NaN in row 0, which passes no numeric test)."""
+    if name in ("point", "grad", "step") or name in trajectory.state_slots:
+        return f"{name} has one value per variable: give a list of tests"
+    if name != "f" and not trajectory.has_column(name):
+        return f"this run records no {name}"
+    actual = float(trajectory.values[k] if name == "f" else trajectory.column(name)[k])
+    if passes(actual, test):
+        return None
+    return f"{name} {where} is {actual:.6g}, not {describe_test(test)}"
 
 
 def _vector(trajectory: Any, name: str, k: int) -> np.ndarray | None:

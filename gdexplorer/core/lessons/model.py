@@ -16,6 +16,7 @@ CONTROLS = (
     "preset", "function", "start", "variant", "learning_rate", "momentum", "beta1", "beta2",
     "iterations", "gradient", "h", "maximize", "data", "batch_size", "seed", "standardize",
     "run", "playback", "plot", "convergence", "inspector", "sweep", "basins", "runs",
+    "schedule", "line_search", "line_search_plot",
 )  # fmt: skip
 """The names a step may point at (``highlight``); the dock maps each to a widget."""
 

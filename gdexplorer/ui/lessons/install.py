@@ -60,6 +60,7 @@ def _controls(window: MainWindow, name: str) -> Sequence[QWidget]:
         "playback": window.playback, "plot": window.plot,
         "momentum": form.hyperparameters.get("momentum"),
         "beta1": form.hyperparameters.get("beta1"), "beta2": form.hyperparameters.get("beta2"),
+        "schedule": form.schedule, "line_search": form.optimizer.line_search,
     }  # fmt: skip
     if name in simple:
         widget = simple[name]
@@ -68,6 +69,11 @@ def _controls(window: MainWindow, name: str) -> Sequence[QWidget]:
         dock = window.convergence_dock if name == "convergence" else window.inspector_dock
         dock.show()
         return [window.convergence if name == "convergence" else window.inspector]
+    if name == "line_search_plot":  # the φ(α) dock, shown (it hides until a search runs)
+        views = window.step_size_views
+        views.reveal_dock()
+        views.dock.raise_()
+        return [views.dock]  # the whole panel: its view switches pages (sentence, plot)
     tabs = {"runs": RUNS_TAB, "sweep": SWEEP_TAB, "basins": BASIN_TAB}
     if name in tabs:
         window.compare_dock.show()

@@ -136,6 +136,10 @@ def test_before_a_lesson_starts_the_dock_is_only_the_offer_and_judges_nothing(qt
     assert panel.start_button.isVisible() and panel.decline_button.isVisible()
     assert window.lessons_dock.height() < 160  # compact: not half the left column
     assert window.form_dock.height() > 2 * window.lessons_dock.height()
+    window.resize(1400, 900)  # a window resized later never clips the offer's line
+    qtbot.wait(50)
+    room = panel.offer.heightForWidth(panel.offer.width())
+    assert panel.offer.height() >= room and panel.height() <= room + 30
     run_and_wait_passive(qtbot, window)
     press(qtbot, window, Qt.Key.Key_Home)  # lesson 1's first step would judge this
     assert not window.lessons.active and feedback(window) is None

@@ -185,8 +185,10 @@ class LessonsPanel(QWidget):
             self._fit_height()
 
     def _fit_height(self) -> None:
-        """While offering: no taller than the offer at this width (the dock shrinks to it)."""
+        """While offering: exactly as tall as the offer at this width (the dock shrinks to it,
+        and a window resized later cannot clip it)."""
         if not self.is_offering():
+            self.setMinimumHeight(0)
             self.setMaximumHeight(QWIDGETSIZE_MAX)
             return
         layout = self.layout()
@@ -196,7 +198,7 @@ class LessonsPanel(QWidget):
         needed = max(needed, self.offer.sizeHint().height())
         if self.problems.text():
             needed += self.problems.sizeHint().height() + layout.spacing()
-        self.setMaximumHeight(needed + margins.top() + margins.bottom())
+        self.setFixedHeight(needed + margins.top() + margins.bottom())
 
     def _on_answer_requested(self) -> None:
         self.answer.show()

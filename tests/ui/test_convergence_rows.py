@@ -25,3 +25,19 @@ def test_hidden_rows_give_their_height_to_the_plots_shown(qtbot) -> None:
     assert view.rate.plot.geometry().height() == 0
     shown = view.value_plot.geometry().height() + view.norm_plot.geometry().height()
     assert shown > 0.8 * view.layout_widget.height()
+
+
+def test_leaving_data_mode_gives_the_plot_its_height_back(qtbot, window) -> None:
+    """The data dock took the bottom docks' height at 1024x700; back to a typed function the
+    compare tabs shrink to their default and the plot is as tall as before."""
+    from gdexplorer.ui.main_window import COMPARE_HEIGHT
+
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    typed_height = window.plot.height()
+    window.form.mode_switch.set_data_mode(True)
+    qtbot.waitUntil(lambda: window.plot.height() < typed_height - 20, timeout=2000)
+    window.form.mode_switch.set_data_mode(False)
+    qtbot.waitUntil(lambda: window.plot.height() >= typed_height - 10, timeout=2000)
+    assert abs(window.compare_dock.height() - COMPARE_HEIGHT) <= 10

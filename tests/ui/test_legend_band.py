@@ -65,9 +65,11 @@ def test_a_race_too_long_for_two_rows_hides_the_band_until_there_is_room(view, q
     qtbot.wait(20)
     band = view.legend_band
     assert band.crowded and not band.is_shown() and band.rows() == 0
+    assert "hidden" in view.header.legend_box.toolTip()  # the student is told why
     view.resize(1900, 420)
     qtbot.wait(20)
     assert not band.crowded and band.is_shown() and 1 <= band.rows() <= 2
+    assert "hidden" not in view.header.legend_box.toolTip()
     race.clear()
     qtbot.wait(20)
     assert "current iterate" in band.labels() and band.is_shown()

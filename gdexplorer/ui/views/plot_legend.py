@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from gdexplorer.ui import style
 
@@ -39,6 +40,10 @@ SHORT = {
     "+f′(x) direction": "+f′(x)",
 }
 """The words a crowded band uses instead (the full names stay in :meth:`LegendBand.labels`)."""
+CROWDED_TIP = (
+    "The legend is hidden: its names need more rows than the plot can spare. Widen the "
+    "window, or read the runs' colours in the Compare table."
+)
 
 
 class LegendBand:
@@ -64,6 +69,8 @@ class LegendBand:
         """Short words in a smaller font (the full labels did not fit one row)."""
         self.crowded = False
         """Hidden although wanted: even short, the entries needed more than MAX_ROWS rows."""
+        self._toggle: QWidget | None = None
+        self._toggle_tip = ""
         plot.titleLabel.setVisible(False)  # the row holds the band instead of a title
         plot.getViewBox().sigResized.connect(self.fit)
 
@@ -107,6 +114,11 @@ class LegendBand:
         self._wanted = wanted
         self.fit()
 
+    def explain_on(self, toggle: QWidget) -> None:
+        """Say on ``toggle`` (the header's "Legend" box), in its tooltip, when the band is
+        hidden for want of room."""
+        self._toggle, self._toggle_tip = toggle, toggle.toolTip()
+
     def is_shown(self) -> bool:
         return self.legend.isVisible()
 
@@ -123,6 +135,8 @@ class LegendBand:
                 self._set_compact(True)
                 self.crowded = self._fit_columns(width) > MAX_ROWS
                 shown = not self.crowded
+        if self._toggle is not None:
+            self._toggle.setToolTip(CROWDED_TIP if self.crowded else self._toggle_tip)
         self.legend.setVisible(shown)
         title = self._plot.titleLabel
         height = self.legend.height() + 2 * GAP if shown else 0

@@ -33,7 +33,7 @@ SPACING, COMPACT_SPACING = 6, 1
 SHORT = {
     "current iterate": "iterate k",
     "known minimum": "minimum",
-    "least-squares fit": "LS fit",
+    "least-squares fit": "best fit",
     "−∇f direction": "−∇f",
     "+∇f direction": "+∇f",
     "−f′(x) direction": "−f′(x)",

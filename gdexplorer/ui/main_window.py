@@ -288,11 +288,14 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_data_mode_changed(self, data: bool) -> None:
-        """The data and its model are shown (above the compare tabs) while learning from data."""
+        """The data and its model are shown (above the compare tabs) while learning from data;
+        back to a typed function, the bottom docks give the plot its height back."""
         self.data_dock.setVisible(data)
         if data:
             self.data_dock.raise_()
             self.resizeDocks([self.data_dock], [DATA_HEIGHT], Qt.Orientation.Vertical)
+        else:
+            self.resizeDocks([self.compare_dock], [COMPARE_HEIGHT], Qt.Orientation.Vertical)
 
     @Slot(object, object)
     def _on_trajectory_opened(self, trajectory: Trajectory, run: DescentRun | None) -> None:

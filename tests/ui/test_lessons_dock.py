@@ -121,7 +121,40 @@ def test_declining_the_offer_hides_the_dock_until_asked_for(qtbot, window):
     assert not window.lessons_dock.isVisible()
     assert LessonProgress().offered()
     window.lessons_dock.toggleViewAction().trigger()  # View › Lessons
-    assert window.lessons_dock.isVisible() and not panel.offer.isVisible()
+    assert window.lessons_dock.isVisible() and panel.offer.isVisible()  # the offer again
+    assert not window.lessons.active and not panel.lesson_area.isVisible()
+
+
+def test_before_a_lesson_starts_the_dock_is_only_the_offer_and_judges_nothing(qtbot, window):
+    """First start: a line and two buttons (the settings keep the column), no step text, and a
+    run the student makes on their own earns neither a hint nor a "Right"."""
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    panel = window.lessons.panel
+    assert panel.offer.isVisible() and not panel.lesson_area.isVisible()
+    assert panel.start_button.isVisible() and panel.decline_button.isVisible()
+    assert window.lessons_dock.height() < 160  # compact: not half the left column
+    assert window.form_dock.height() > 2 * window.lessons_dock.height()
+    window.resize(1400, 900)  # a window resized later never clips the offer's line
+    qtbot.wait(50)
+    room = panel.offer.heightForWidth(panel.offer.width())
+    assert panel.offer.height() >= room and panel.height() <= room + 30
+    run_and_wait_passive(qtbot, window)
+    press(qtbot, window, Qt.Key.Key_Home)  # lesson 1's first step would judge this
+    assert not window.lessons.active and feedback(window) is None
+    assert not panel.feedback.text()
+
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    assert window.lessons.active and panel.lesson_area.isVisible()
+    assert panel.step_label.text() == "Step 1 of 4: The first step"
+    qtbot.waitUntil(lambda: window.lessons_dock.height() > 250, timeout=2000)  # room for text
+
+
+def run_and_wait_passive(qtbot, window, timeout=20_000):
+    with qtbot.waitSignal(window.controller.run_finished, timeout=timeout):
+        qtbot.mouseClick(window.form.run_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)  # the coach's settle slot has had its turn
 
 
 @pytest.mark.parametrize("name", [lesson.name for lesson in load_lessons()])

@@ -4,7 +4,9 @@ step's words and the run's numbers.
 
 The claim of a step is judged by :func:`gdexplorer.core.lessons.judge.judge`, the code that
 ``gdexplorer lessons --check`` runs headless, so the window and the check cannot disagree.
-The student can always go Back or Next: a step's check never blocks the way.
+The student can always go Back or Next: a step's check never blocks the way. Until a lesson
+is started ("Start here", a lesson chosen, ``--lesson``, or one open in the last session) the
+coach is passive: the panel shows only the offer and no run is judged (:attr:`active`).
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ if TYPE_CHECKING:
     from gdexplorer.ui.stage import Stage
     from gdexplorer.ui.threads.run_worker import RunController
 
-OFFER = (
-    "New to gradient descent? {count} short lessons walk you through it in this window: each "
-    "step sets up an example, asks you to do one thing and checks what happened. Start with "
-    "lesson 1, “{title}”."
+OFFER = "New to gradient descent? {count} short lessons, checked as you go."
+OFFER_TIP = (
+    "Each step sets up an example in this window, asks you to do one thing and checks what "
+    "happened. “Start here” opens lesson 1, “{title}”; View ▸ Lessons shows this panel again."
 )
 
 
@@ -68,6 +70,8 @@ class LessonCoach(QObject):
         )  # fmt: skip
         self.highlighter = Highlighter(self)
         self.lesson_index, self.step_index = 0, 0
+        self.active = False
+        """A lesson is open: the student's runs are judged against its step."""
         self.situation = Situation()
         self._outcome: Outcome | None = None
         self._sweep_seen: SweepResult | None = None
@@ -87,18 +91,26 @@ class LessonCoach(QObject):
     # -- opening steps ---------------------------------------------------------------------
 
     def restore(self) -> None:
-        """Show where the student left off (without touching the form), or the first-start
-        offer when the lessons were never offered."""
+        """Show where the student left off (without touching the form), or, when no lesson
+        was ever started, the offer alone (passive: nothing judged)."""
         if not self.lessons:
             return
         names = [lesson.name for lesson in self.lessons]
         current = self.progress.current()
-        index = names.index(current) if current in names else 0
+        if current not in names:
+            self.show_offer()
+            return
+        index = names.index(current)
         step = min(self.progress.step(names[index]), len(self.lessons[index].steps) - 1)
         self.open_step(index, step, apply=False)
-        if not self.progress.offered():
-            first = self.lessons[0]
-            self.panel.show_offer(OFFER.format(count=len(self.lessons), title=first.title))
+
+    def show_offer(self) -> None:
+        """The panel as the offer only; the coach passive until a lesson is started."""
+        self.active = False
+        self.highlighter.clear()
+        self._refresh_marks()  # the list (and any file not loaded) ready for when it opens
+        self.panel.show_offer(OFFER.format(count=len(self.lessons)))
+        self.panel.offer.setToolTip(OFFER_TIP.format(title=self.lessons[0].title))
 
     def open_step(
         self, lesson_index: int, step_index: int, apply: bool = True, continuing: bool = False
@@ -108,6 +120,8 @@ class LessonCoach(QObject):
         Back or Next (``continuing``) it leaves the form and the run shown as the student has
         them, reached directly it sets up what the step before left (as the check plays it)."""
         self.lesson_index, self.step_index = lesson_index, step_index
+        self.active = True
+        self.panel.show_offer(None)
         lesson, step = self.lessons[lesson_index], self.step
         self.progress.save_position(lesson.name, step_index)
         intro = f"{lesson.intro}\n\n" if step_index == 0 and lesson.intro else ""
@@ -215,7 +229,7 @@ class LessonCoach(QObject):
     def evaluate(self) -> None:
         """Judge the step's claim on what the student did; say right, a hint, or nothing yet."""
         step = self.step
-        if step.claim is None:
+        if step.claim is None or not self.active:
             return
         verdict = judge(step.claim, self.situation)
         if verdict.waiting is not None:
@@ -250,13 +264,11 @@ class LessonCoach(QObject):
     @Slot()
     def _on_start_requested(self) -> None:
         self.progress.mark_offered()
-        self.panel.show_offer(None)
         self.open_step(0, 0)
 
     @Slot()
     def _on_offer_declined(self) -> None:
         self.progress.mark_offered()
-        self.panel.show_offer(None)
         dock = self.panel.parentWidget()
         if dock is not None:
             dock.hide()

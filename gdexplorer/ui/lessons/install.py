@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QWidget
 
 from gdexplorer.core.lessons.library import load_lessons_reporting
@@ -32,8 +32,10 @@ def install_lessons(window: MainWindow) -> LessonCoach:
     panel = LessonsPanel()
     dock = parts.add_dock(window, "Lessons", panel, Qt.DockWidgetArea.LeftDockWidgetArea)
     window.splitDockWidget(window.form_dock, dock, Qt.Orientation.Vertical)
-    window.resizeDocks([dock], [LESSONS_HEIGHT], Qt.Orientation.Vertical)
     window.lessons_dock = dock
+    panel.offering.connect(  # once the dock's layout has the panel's new maximum height
+        lambda offering: QTimer.singleShot(0, window, lambda: _fit_dock(window, offering))
+    )
     lessons, problems = load_lessons_reporting()
     progress = LessonProgress(QSettings(), read_only=window.store.read_only)
     coach = LessonCoach(
@@ -43,8 +45,16 @@ def install_lessons(window: MainWindow) -> LessonCoach:
     coach.panel_problems = problems
     window.compare.sweep.reported.connect(coach.on_sweep_reported)
     coach.restore()
+    _fit_dock(window, panel.is_offering())
     dock.setVisible(bool(lessons) and not progress.offered())  # first start: offered, shown
     return coach
+
+
+def _fit_dock(window: MainWindow, offering: bool) -> None:
+    """The dock as small as the offer (the settings keep the column), or a lesson's height."""
+    panel = window.lessons_dock.widget()
+    height = panel.maximumHeight() if offering else LESSONS_HEIGHT
+    window.resizeDocks([window.lessons_dock], [height], Qt.Orientation.Vertical)
 
 
 def _controls(window: MainWindow, name: str) -> Sequence[QWidget]:

@@ -1,11 +1,14 @@
 """The Lessons panel: the list, the current step's text, what the check said, Back / Next.
 
+Until a lesson is started the panel is only the offer (a line, "Start here" and "Not now"):
+compact, so the settings above keep their room (:meth:`LessonsPanel.show_offer`).
 A view only: :class:`~.coach.LessonCoach` decides what it shows and reacts to its signals.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+QWIDGETSIZE_MAX = (1 << 24) - 1
 RIGHT_STYLE = "background: #e3f4e1; border: 1px solid #7cb974; border-radius: 4px; padding: 6px;"
 HINT_STYLE = "background: #fff3d6; border: 1px solid #e0b050; border-radius: 4px; padding: 6px;"
 OFFER_STYLE = (
@@ -36,19 +40,34 @@ def _markdown_label(parent: QWidget) -> QLabel:
 
 class LessonsPanel(QWidget):
     """Signals: ``lesson_chosen(int)``, ``back_requested``, ``next_requested``,
-    ``start_requested`` (the first-start offer taken), ``offer_declined``."""
+    ``start_requested`` (the first-start offer taken), ``offer_declined``,
+    ``offering(bool)`` (the panel became the compact offer, or the lesson)."""
 
     lesson_chosen = Signal(int)
     back_requested = Signal()
     next_requested = Signal()
     start_requested = Signal()
     offer_declined = Signal()
+    offering = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self._build_offer())
+        self.lesson_area = QWidget(self)  # the lesson itself: hidden while only offered
+        self.lesson_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        layout.addWidget(self.lesson_area, 1)
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b00020;")
+        self.problems.hide()
+        layout.addWidget(self.problems)
+        self._build_lesson_area(self.lesson_area)
+
+    def _build_lesson_area(self, area: QWidget) -> None:
+        layout = QVBoxLayout(area)
+        layout.setContentsMargins(0, 0, 0, 0)
         self.lesson_combo = QComboBox(self)
         self.lesson_combo.setToolTip("The lessons; ✓ marks the ones whose every check you passed")
         self.lesson_combo.activated.connect(self.lesson_chosen)
@@ -64,11 +83,6 @@ class LessonsPanel(QWidget):
         self.feedback.hide()
         layout.addWidget(self.feedback)
         self._build_question(layout)
-        self.problems = QLabel(self)
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b00020;")
-        self.problems.hide()
-        layout.addWidget(self.problems)
         layout.addLayout(self._build_navigation())
 
     def _build_offer(self) -> QFrame:
@@ -153,8 +167,38 @@ class LessonsPanel(QWidget):
         self.feedback.setProperty("kind", kind)
 
     def show_offer(self, text: str | None) -> None:
+        """The offer alone (``text``; the panel as small as it), or the lesson (None)."""
         self.offer_label.setText(text or "")
-        self.offer.setVisible(text is not None)
+        offered = text is not None
+        self.offer.setVisible(offered)
+        self.lesson_area.setVisible(not offered)
+        self._fit_height()
+        self.offering.emit(offered)
+
+    def is_offering(self) -> bool:
+        """Only the offer is shown (no lesson started)."""
+        return not self.offer.isHidden()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.is_offering():
+            self._fit_height()
+
+    def _fit_height(self) -> None:
+        """While offering: exactly as tall as the offer at this width (the dock shrinks to it,
+        and a window resized later cannot clip it)."""
+        if not self.is_offering():
+            self.setMinimumHeight(0)
+            self.setMaximumHeight(QWIDGETSIZE_MAX)
+            return
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        needed = self.offer.heightForWidth(max(self.width() - margins.left() - margins.right(), 1))
+        needed = max(needed, self.offer.sizeHint().height())
+        if self.problems.text():
+            needed += self.problems.sizeHint().height() + layout.spacing()
+        self.setFixedHeight(needed + margins.top() + margins.bottom())
 
     def _on_answer_requested(self) -> None:
         self.answer.show()

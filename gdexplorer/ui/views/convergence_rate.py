@@ -19,6 +19,13 @@ from gdexplorer.ui.views.convergence_series import Series
 ROW = 3
 
 
+def collapse(plot: pg.PlotItem, shown: bool) -> None:
+    """A hidden plot of the grid takes no height (hidden, its axes' minimum still held 22 px
+    of a 200 px dock at 1024x700, squeezing the plots shown)."""
+    plot.setMinimumHeight(0)
+    plot.setMaximumHeight(100000 if shown else 0)
+
+
 class RateRow:
     """The lr_k plot of a :class:`~gdexplorer.ui.views.convergence_view.ConvergenceView`."""
 
@@ -41,6 +48,7 @@ class RateRow:
         layout = self.layout_widget.ci.layout
         layout.setRowStretchFactor(ROW, 1 if shown else 0)
         layout.setRowMaximumHeight(ROW, 100000 if shown else 0)
+        collapse(self.plot, shown)
         if not shown:
             self.clear()
 

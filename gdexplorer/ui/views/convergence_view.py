@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
 from gdexplorer.ui.threads import redraw_gate
-from gdexplorer.ui.views.convergence_rate import RateRow
+from gdexplorer.ui.views.convergence_rate import RateRow, collapse
 from gdexplorer.ui.views.convergence_series import Curve, Series
 
 REFRESH_MS = 100
@@ -88,6 +88,7 @@ class ConvergenceView(QWidget):
             plot.setLabel("bottom", "iteration k" if plot is bottom else None)
             plot.getAxis("bottom").showLabel(plot is bottom)
         self.coordinate_plot.setVisible(shown)
+        collapse(self.coordinate_plot, shown)
         self.layout_widget.ci.layout.setRowStretchFactor(2, 1 if shown else 0)
         if shown:
             self.layout_widget.ci.layout.setRowMaximumHeight(2, 100000)

@@ -111,6 +111,7 @@ class PlotView(RunDrawing, QWidget):
         self.header.fit_requested.connect(self._on_fit_requested)
         self.header.equal_scales_toggled.connect(self._on_equal_scales_toggled)
         self.header.legend_toggled.connect(self.legend_band.set_wanted)
+        self.legend_band.explain_on(self.header.legend_box)  # says when it has no room
 
     # -- the contract --------------------------------------------------------------------
 

@@ -151,9 +151,9 @@ NEWTON = Variant(
     name="newton",
     title="Newton's method",
     equations=("step = lr * d",),
-    summary="Steps to the minimum of the local quadratic model: d = -H⁻¹g with the exact "
-    "Hessian H, x <- x + lr*d (lr = 1: pure Newton); where H is not positive definite its "
-    "eigenvalues are used as |λ|.",
+    summary="Steps to the minimum of the local quadratic model: d = −H⁻¹g with the exact "
+    "Hessian H, x ← x + lr·d (set lr = 1 for pure Newton); where H is not positive definite "
+    "its eigenvalues are used as |λ|.",
     coordinatewise=False,
 )
 ALL_VARIANTS: Mapping[str, Variant] = MappingProxyType({**VARIANTS, NEWTON.name: NEWTON})

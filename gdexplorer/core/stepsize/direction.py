@@ -90,6 +90,7 @@ class DirectionProblem:
         return along
 
 
+@np.errstate(all="ignore")  # NaN and inf are looked at, not warned about
 def update_from(
     problem: DirectionProblem,
     point: np.ndarray,
@@ -99,17 +100,6 @@ def update_from(
 ) -> DirectionUpdate:
     """The update from x_k (f and the gradient there as recorded) with base step length
     ``base_length``: Newton's lr and Armijo's first trial α (a schedule's lr_k goes here)."""
-    with np.errstate(all="ignore"):  # NaN and inf are looked at, not warned about
-        return _update(problem, point, value, gradient, base_length)
-
-
-def _update(
-    problem: DirectionProblem,
-    point: np.ndarray,
-    value: float,
-    gradient: np.ndarray,
-    base_length: float,
-) -> DirectionUpdate:
     slope_gradient = problem.sign * gradient
     newton = None
     if problem.newton:

@@ -136,3 +136,28 @@ def window(qtbot, window_config):
         made.activateWindow()
     yield made
     made.close()
+
+
+@pytest.fixture
+def plot_view(qtbot):
+    """A PlotView on its own, 800 x 600, shown."""
+    from gdexplorer.ui.views.plot_view import PlotView
+
+    widget = PlotView()
+    qtbot.addWidget(widget)
+    widget.resize(800, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+@pytest.fixture
+def bowl_form(qtbot):
+    """The settings form on its own, shown, on the bowl example."""
+    from gdexplorer.ui.form.controls import ControlsForm
+
+    made = ControlsForm()
+    qtbot.addWidget(made)
+    made.show()
+    made.select_preset("bowl")
+    return made

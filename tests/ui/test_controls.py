@@ -13,12 +13,8 @@ from gdexplorer.ui.settings_store import SettingsStore
 
 
 @pytest.fixture
-def form(qtbot):
-    made = ControlsForm()
-    qtbot.addWidget(made)
-    made.show()
-    made.select_preset("bowl")
-    return made
+def form(bowl_form):
+    return bowl_form
 
 
 def type_function(qtbot, form, text):

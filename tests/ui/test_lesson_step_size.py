@@ -4,6 +4,7 @@ the line search and the φ(α) dock, and the Armijo step is answered from the st
 from __future__ import annotations
 
 import pytest
+from lesson_actions import feedback, run_and_wait
 from PySide6.QtCore import Qt
 
 ARMIJO_STEP = 4  # "Armijo's trials", after the exact line search
@@ -12,17 +13,6 @@ ARMIJO_STEP = 4  # "Armijo's trials", after the exact line search
 @pytest.fixture
 def window_config():
     return None  # the window as a student first sees it
-
-
-def run_and_wait(qtbot, window, timeout=30_000):
-    with qtbot.waitSignal(window.controller.run_finished, timeout=timeout):
-        qtbot.mouseClick(window.form.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.lessons.situation.outcome is not None, timeout=5000)
-
-
-def feedback(window):
-    panel = window.lessons.panel
-    return panel.feedback.property("kind") if panel.feedback.isVisibleTo(panel) else None
 
 
 def type_rate(qtbot, window, text):
@@ -52,12 +42,14 @@ def test_the_armijo_step_shows_the_phi_dock_and_answers_the_student(qtbot, windo
     combo.setFocus()
     while combo.currentData() != "armijo":
         qtbot.keyClick(combo, Qt.Key.Key_Up)
-    run_and_wait(qtbot, window)  # the wrong action first: lr still 0.045, α₀ = 0.045
+    run_and_wait(
+        qtbot, window, timeout=30_000
+    )  # the wrong action first: lr still 0.045, α₀ = 0.045
     qtbot.keyClick(window, Qt.Key.Key_Home)
     assert feedback(window) == "hint" and "lr 0.045" in coach.panel.feedback.text()
 
     type_rate(qtbot, window, "1")
-    run_and_wait(qtbot, window)
+    run_and_wait(qtbot, window, timeout=30_000)
     qtbot.keyClick(window, Qt.Key.Key_Home)
     assert window.playback.index() == 0
     assert feedback(window) == "right" and "0.03125" in coach.panel.feedback.text()

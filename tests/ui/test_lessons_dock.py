@@ -8,6 +8,7 @@ there for the next session.
 from __future__ import annotations
 
 import pytest
+from lesson_actions import feedback, run_and_wait
 from PySide6.QtCore import Qt
 
 from gdexplorer.core.lessons.library import load_lessons
@@ -18,12 +19,6 @@ from gdexplorer.ui.lessons.progress import LessonProgress
 @pytest.fixture
 def window_config():
     return None  # the window as a student first sees it
-
-
-def run_and_wait(qtbot, window, timeout=20_000):
-    with qtbot.waitSignal(window.controller.run_finished, timeout=timeout):
-        qtbot.mouseClick(window.form.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.lessons.situation.outcome is not None, timeout=5000)
 
 
 def as_run(config):
@@ -37,11 +32,6 @@ def as_run(config):
 def press(qtbot, window, key, times=1):
     for _ in range(times):
         qtbot.keyClick(window, key)
-
-
-def feedback(window):
-    panel = window.lessons.panel
-    return panel.feedback.property("kind") if panel.feedback.isVisibleTo(panel) else None
 
 
 def test_a_student_walks_lesson_one_end_to_end(qtbot, window):

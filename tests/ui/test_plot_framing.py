@@ -18,7 +18,6 @@ from gdexplorer.core.trajectory import Trajectory
 from gdexplorer.ui import style
 from gdexplorer.ui.views.convergence_view import ConvergenceView
 from gdexplorer.ui.views.multi_path import RaceEntry, RaceOverlay
-from gdexplorer.ui.views.plot_view import PlotView
 
 BOWL = "x^2 + y^2"
 BOWL_RANGE = ((-2.0, 2.0), (-2.0, 2.0))
@@ -27,13 +26,8 @@ GOOD = RunConfig(BOWL, (1.0, 1.0), learning_rate=0.1, iterations=400, tol_grad=1
 
 
 @pytest.fixture
-def view(qtbot):
-    widget = PlotView()
-    qtbot.addWidget(widget)
-    widget.resize(800, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def view(plot_view):
+    return plot_view
 
 
 def show(view, config: RunConfig, plot_range=BOWL_RANGE, minima=((0.0, 0.0),)) -> Trajectory:

@@ -20,13 +20,8 @@ ROSENBROCK = "(1 - x)^2 + 100(y - x^2)^2"
 
 
 @pytest.fixture
-def view(qtbot):
-    widget = PlotView()
-    qtbot.addWidget(widget)
-    widget.resize(800, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def view(plot_view):
+    return plot_view
 
 
 def shown_run(view, config: RunConfig, plot_range=None, minima=()):

@@ -9,17 +9,12 @@ from gdexplorer.core.config import RunConfig
 from gdexplorer.core.engine import Run, record
 from gdexplorer.core.stepsize.schedules import SCHEDULES
 from gdexplorer.core.stepsize.settings import ScheduleSettings
-from gdexplorer.ui.form.controls import ControlsForm
 from gdexplorer.ui.views.inspector import Inspector
 
 
 @pytest.fixture
-def form(qtbot):
-    made = ControlsForm()
-    qtbot.addWidget(made)
-    made.show()
-    made.select_preset("bowl")
-    return made
+def form(bowl_form):
+    return bowl_form
 
 
 def choose(form, name: str) -> None:
